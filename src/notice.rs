@@ -1,0 +1,235 @@
+//! The structured form of a rectification notice, as the parser produces it.
+//!
+//! Field names follow the hand-checked gold annotations (`tests/fixtures/gold/`), so
+//! `zhenggai parse FILE --json` can be compared with them directly.
+
+use serde::{Deserialize, Serialize};
+
+/// Completion status of one problem, as the notice states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 已完成整改, 整改结果:完成.
+    Completed,
+    /// 基本完成整改.
+    BasicallyCompleted,
+    /// 阶段性完成.
+    Phased,
+    /// 正在整改, 尚未完成, 整改中.
+    InProgress,
+    /// Nothing stated.
+    #[default]
+    Unspecified,
+}
+
+impl Status {
+    /// All statuses, in order of completion.
+    pub const ALL: [Status; 5] = [
+        Status::Completed,
+        Status::BasicallyCompleted,
+        Status::Phased,
+        Status::InProgress,
+        Status::Unspecified,
+    ];
+
+    /// The English name used in JSON and the index (`completed` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::BasicallyCompleted => "basically_completed",
+            Status::Phased => "phased",
+            Status::InProgress => "in_progress",
+            Status::Unspecified => "unspecified",
+        }
+    }
+
+    /// The Chinese label shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Completed => "已完成",
+            Status::BasicallyCompleted => "基本完成",
+            Status::Phased => "阶段性完成",
+            Status::InProgress => "正在整改",
+            Status::Unspecified => "未说明",
+        }
+    }
+
+    /// Parses an English or Chinese status name as a user types it.
+    ///
+    /// `未完成`/`unfinished` stands for every status short of completed that the notice
+    /// stated, so it returns several.
+    ///
+    /// ```
+    /// use zhenggai::notice::Status;
+    /// assert_eq!(Status::parse_user("已完成"), Some(vec![Status::Completed]));
+    /// assert_eq!(Status::parse_user("in_progress"), Some(vec![Status::InProgress]));
+    /// assert_eq!(Status::parse_user("未完成").map(|v| v.len()), Some(3));
+    /// assert_eq!(Status::parse_user("whatever"), None);
+    /// ```
+    pub fn parse_user(s: &str) -> Option<Vec<Status>> {
+        let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let one = match s.as_str() {
+            "completed" | "done" | "已完成" | "完成" | "已完成整改" | "已整改" => {
+                Status::Completed
+            }
+            "basically_completed" | "basic" | "基本完成" | "基本完成整改" => {
+                Status::BasicallyCompleted
+            }
+            "phased" | "阶段性完成" | "阶段性" => Status::Phased,
+            "in_progress" | "ongoing" | "正在整改" | "整改中" | "尚未完成" | "推进中" => {
+                Status::InProgress
+            }
+            "unspecified" | "none" | "未说明" | "未标注" => Status::Unspecified,
+            "unfinished" | "未完成" | "未完成整改" => {
+                return Some(vec![
+                    Status::BasicallyCompleted,
+                    Status::Phased,
+                    Status::InProgress,
+                ])
+            }
+            _ => return None,
+        };
+        Some(vec![one])
+    }
+
+    /// Parses the English name stored in the index.
+    pub fn from_stored(s: &str) -> Status {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .unwrap_or_default()
+    }
+}
+
+/// Facts about the inspection the notice answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspection {
+    /// 巡察 or 巡视.
+    pub kind: Option<String>,
+    /// True when the text says 回头看.
+    pub revisit: bool,
+    /// The round as printed (八届市委第四轮), if stated.
+    pub round: Option<String>,
+    /// The inspecting group as printed (市委第五巡察组), if stated.
+    pub group: Option<String>,
+    /// When the feedback was given (ISO date), year inferred when only month and day are printed.
+    pub feedback_date: Option<String>,
+}
+
+/// Aggregate figures the notice itself states; `None` where it states nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Specific problems fed back (具体问题).
+    pub problems_total: Option<u32>,
+    /// Problems completed.
+    pub completed: Option<u32>,
+    /// Problems basically completed.
+    pub basically_completed: Option<u32>,
+    /// Problems completed in phases.
+    pub phased: Option<u32>,
+    /// Problems still being rectified.
+    pub in_progress: Option<u32>,
+    /// Rectification measures planned (整改措施).
+    pub measures_total: Option<u32>,
+    /// Measures carried out.
+    pub measures_done: Option<u32>,
+    /// Rules and systems made or improved (制度).
+    pub rules_made: Option<u32>,
+    /// People held accountable (问责).
+    pub people_held_accountable: Option<u32>,
+}
+
+/// A first-level group of problems with its second-level items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// Heading text without numbering.
+    pub title: String,
+    /// Second-level headings, wrapper words removed.
+    pub items: Vec<String>,
+}
+
+/// One rectification measure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    /// The measure's text as written, ordinal word (一是) removed.
+    pub text: String,
+    /// 1-based line in the source where the measure starts.
+    pub line: usize,
+}
+
+/// One problem the inspection found, with what was done about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// 1-based running index in document order.
+    pub n: usize,
+    /// Numbering as printed (`问题1`, `(1)`, `1.`, `1、`, `第一`), if any.
+    pub label: Option<String>,
+    /// Index into [`Notice::categories`].
+    pub category: Option<usize>,
+    /// Index into that category's items.
+    pub item: Option<usize>,
+    /// Heading text without its label and final 。.
+    pub title: String,
+    /// Completion status.
+    pub status: Status,
+    /// The status phrase as printed.
+    pub status_text: Option<String>,
+    /// Deadline (`YYYY-MM`) from 完成时限.
+    pub deadline: Option<String>,
+    /// The measures taken.
+    pub measures: Vec<Measure>,
+    /// 1-based line of the heading in the source.
+    pub line: usize,
+}
+
+/// A paragraph of a file that belongs to no problem (preamble, plans, or any
+/// paragraph of a document that is not a notice). Indexed so nothing is lost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// The paragraph's text as written.
+    pub text: String,
+    /// 1-based line in the source.
+    pub line: usize,
+    /// Heading of the section it sits in, if any.
+    pub section: Option<String>,
+}
+
+/// A parsed rectification notice (or, with `is_notice == false`, any other document).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// File name or path the notice was read from.
+    pub file: String,
+    /// Whether the text reads as a rectification notice at all.
+    pub is_notice: bool,
+    /// Title line, if the text has one.
+    pub title: Option<String>,
+    /// Issuing body as it signs or titles itself.
+    pub agency: Option<String>,
+    /// Further bodies signing the same notice.
+    pub co_agencies: Vec<String>,
+    /// Agency without 中共 and the party-organ suffix.
+    pub agency_short: Option<String>,
+    /// Place name (汕尾市).
+    pub region: Option<String>,
+    /// 省, 市 or 县.
+    pub level: Option<String>,
+    /// Publication date (ISO).
+    pub published: Option<String>,
+    /// Inspection facts.
+    pub inspection: Inspection,
+    /// Aggregates the notice states.
+    pub summary: Summary,
+    /// Categories of problems.
+    pub categories: Vec<Category>,
+    /// Problems with status and measures.
+    pub problems: Vec<Problem>,
+    /// Paragraphs that belong to no problem.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Notice {
+    /// Number of measures over all problems.
+    pub fn measure_count(&self) -> usize {
+        self.problems.iter().map(|p| p.measures.len()).sum()
+    }
+}

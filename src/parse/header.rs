@@ -1,0 +1,292 @@
+//! Header facts of a notice: title, issuing agency, publication date, inspection facts
+//! and the aggregate figures it states.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dates::{find_dates, resolve_years, split_iso};
+use crate::notice::{Inspection, Summary};
+use crate::text::{fold_width, squeeze_spaces};
+
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:巡察|巡视|整改).*(?:通报|报告|公告|公示|情况)$").expect("static regex")
+});
+static ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:中共|中国共产党)?[\p{Han}()（）]{2,40}(?:党组|党委|党工委|委员会|局|委|厅|院|办公室|办|政府|中心|公司|学校|大学|医院|支部|总支|协会|集团|所|站)$")
+        .expect("static regex")
+});
+static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$")
+        .expect("static regex")
+});
+static ROUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮)")
+        .expect("static regex")
+});
+static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)(?:第[一二三四五六七八九十\d]{1,3})?(?:专项)?(?:巡视|巡察)(?:[一二三四五六七八九十\d]{1,3})?组)")
+        .expect("static regex")
+});
+
+/// The agency's short form: without 中共 and the trailing party-organ word.
+///
+/// ```
+/// use zhenggai::parse::header::agency_short;
+/// assert_eq!(agency_short("中共汕尾市卫生健康局党组"), "汕尾市卫生健康局");
+/// assert_eq!(agency_short("中共北京市卫生健康委员会委员会"), "北京市卫生健康委员会");
+/// assert_eq!(agency_short("中共怀化市卫生健康委员会"), "怀化市卫生健康委员会");
+/// ```
+pub fn agency_short(agency: &str) -> String {
+    let s = agency
+        .trim_start_matches("中国共产党")
+        .trim_start_matches("中共");
+    for suffix in ["党组", "党委", "党工委", "机关党委", "党总支", "党支部"] {
+        if let Some(x) = s.strip_suffix(suffix) {
+            if x.chars().count() >= 2 {
+                return x.to_string();
+            }
+        }
+    }
+    if let Some(x) = s.strip_suffix("委员会委员会") {
+        return format!("{x}委员会");
+    }
+    s.to_string()
+}
+
+const MUNICIPALITIES: [&str; 4] = ["北京市", "上海市", "天津市", "重庆市"];
+
+/// Region (the leading place name) and level (省/市/县) of an agency.
+///
+/// `hint` is the inspecting body's level (县委巡察组 inspects county bodies), used
+/// for a region ending in 市, which may be a county-level city.
+pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<String>) {
+    static PLACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^([\p{Han}]{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|州|县|区|旗|盟|地区))",
+        )
+        .expect("static regex")
+    });
+    let Some(m) = PLACE.find(short) else {
+        return (None, None);
+    };
+    let region = m.as_str().to_string();
+    let level = if MUNICIPALITIES.contains(&region.as_str())
+        || region.ends_with('省')
+        || region.ends_with("自治区")
+    {
+        "省"
+    } else if region.ends_with('县') || region.ends_with('旗') || region.ends_with("自治县") {
+        "县"
+    } else if region.ends_with('区') && !region.ends_with("地区") {
+        "县"
+    } else {
+        match hint {
+            Some("县") => "县",
+            Some("省") => "市",
+            _ => "市",
+        }
+    };
+    (Some(region), Some(level.to_string()))
+}
+
+/// Header facts read from the lines of a notice.
+#[derive(Debug, Default)]
+pub struct Header {
+    /// Title line (index into the lines) and text.
+    pub title: Option<(usize, String)>,
+    /// Signing bodies, first one is the agency; with their line indexes.
+    pub signers: Vec<(usize, String)>,
+    /// Signature date (line index, ISO).
+    pub signed: Option<(usize, String)>,
+}
+
+/// Finds the title among the first lines: the first line that names an inspection and
+/// reads like a title (not a sentence, not a numbered heading). Returns its index and
+/// its text as written, with line-break spaces removed.
+pub fn find_title(lines: &[String]) -> Option<(usize, String)> {
+    static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[一二三四五六七八九十\d]+\s*[、.]|\(|第[一二三四五六七八九十]+[,、])")
+            .expect("static regex")
+    });
+    lines.iter().take(40).enumerate().find_map(|(i, l)| {
+        let t = squeeze_spaces(l);
+        let norm = fold_width(&t);
+        let n = t.chars().count();
+        let ok = (6..=90).contains(&n)
+            && TITLE.is_match(&norm)
+            && !norm.contains('。')
+            && !norm.starts_with("根据")
+            && !norm.starts_with("按照")
+            && !NUMBERED.is_match(&norm)
+            && !super::lines::is_noise(&norm);
+        ok.then_some((i, t))
+    })
+}
+
+/// Finds the signature at the end: one or more organisation lines followed by (or
+/// sharing a line with) a date.
+pub fn find_signature(norm_lines: &[String]) -> (Vec<(usize, String)>, Option<(usize, String)>) {
+    let n = norm_lines.len();
+    let lo = n.saturating_sub(10);
+    let mut signers: Vec<(usize, String)> = Vec::new();
+    let mut signed: Option<(usize, String)> = None;
+    let mut i = n;
+    while i > lo {
+        i -= 1;
+        let line = squeeze_spaces(&norm_lines[i]);
+        if line.is_empty() || super::lines::is_noise(&line) {
+            continue;
+        }
+        // `中共闽清县卫生健康局党组 2023年11月17日` on one line.
+        let parts: Vec<&str> = norm_lines[i].split_whitespace().collect();
+        let (org_part, date_part) =
+            if parts.len() >= 2 && DATE_ONLY.is_match(&parts[parts.len() - 1..].concat()) {
+                (
+                    parts[..parts.len() - 1].join(""),
+                    Some(parts[parts.len() - 1].to_string()),
+                )
+            } else if DATE_ONLY.is_match(&line) {
+                (String::new(), Some(line.clone()))
+            } else {
+                (line.clone(), None)
+            };
+        if let Some(d) = date_part {
+            if signed.is_none() && signers.is_empty() {
+                if let Some(fd) = find_dates(&d).first() {
+                    if let Some(y) = fd.year {
+                        signed = Some((i, fd.iso(y)));
+                    }
+                }
+            }
+        }
+        if !org_part.is_empty() {
+            if ORG.is_match(&org_part) && org_part.chars().count() <= 40 {
+                signers.insert(0, (i, org_part));
+                continue;
+            }
+            if !signers.is_empty() || signed.is_some() {
+                break;
+            }
+        }
+    }
+    (signers, signed)
+}
+
+/// The agency as the title names it: the text before 关于, without a 【…】 prefix.
+pub fn agency_from_title(title: &str) -> Option<String> {
+    let t = if title.starts_with('【') {
+        title.split_once('】').map_or(title, |(_, r)| r)
+    } else {
+        title
+    };
+    let (before, _) = t.split_once("关于")?;
+    let before = before.trim();
+    (ORG.is_match(before)).then(|| before.to_string())
+}
+
+/// Inspection facts from the title and the introduction (and, for the group, the whole text).
+pub fn inspection(
+    title: Option<&str>,
+    intro: &str,
+    all: &str,
+    published: Option<&str>,
+) -> Inspection {
+    let head = format!("{}\n{intro}", title.unwrap_or(""));
+    let kind = {
+        let t = title.unwrap_or("");
+        let pick = |s: &str| -> Option<String> {
+            match (s.find("巡视"), s.find("巡察")) {
+                (Some(a), Some(b)) => Some(if a < b { "巡视" } else { "巡察" }.to_string()),
+                (Some(_), None) => Some("巡视".into()),
+                (None, Some(_)) => Some("巡察".into()),
+                _ => None,
+            }
+        };
+        pick(t).or_else(|| pick(intro)).or_else(|| pick(all))
+    };
+    let revisit = head.contains("回头看");
+    let round = ROUND.find(&head).map(|m| m.as_str().to_string());
+    let group = GROUP
+        .find(intro)
+        .or_else(|| GROUP.find(all))
+        .map(|m| m.as_str().to_string());
+    // Feedback date: the last date before 反馈 in the same sentence.
+    let dates = find_dates(intro);
+    let fallback = published.and_then(split_iso);
+    let resolved = resolve_years(&dates, fallback);
+    let mut feedback_date = None;
+    for sentence_end in intro.match_indices("反馈").map(|(i, _)| i) {
+        let sentence_start = intro[..sentence_end]
+            .rfind(['。', ';', '；'])
+            .map_or(0, |i| {
+                i + intro[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        if let Some(k) = dates
+            .iter()
+            .rposition(|d| d.start >= sentence_start && d.end <= sentence_end)
+        {
+            feedback_date = resolved[k].clone();
+            break;
+        }
+    }
+    Inspection {
+        kind,
+        revisit,
+        round,
+        group,
+        feedback_date,
+    }
+}
+
+/// The aggregate figures a notice states, read from its non-problem text.
+pub fn summary(text: &str) -> Summary {
+    fn num(re: &Regex, text: &str) -> Option<u32> {
+        re.captures(text)?.get(1)?.as_str().parse().ok()
+    }
+    static PROBLEMS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\d+)\s*(?:项|个|条)\s*具体问题").expect("static regex"));
+    static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"已(?:经)?(?:完成|整改完成|整改到位|办结)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
+            .expect("static regex")
+    });
+    static BASIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"基本完成(?:整改)?\s*(\d+)\s*(?:项|个|条)").expect("static regex")
+    });
+    static PHASED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"阶段性完成(?:整改)?\s*(\d+)\s*(?:项|个|条)").expect("static regex")
+    });
+    static IN_PROGRESS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:其余|剩余|还有|另有)?\s*(\d+)\s*(?:项|个|条)\s*(?:正在|仍在|持续|需要)(?:持续)?(?:推进|整改)|(?:正在整改|尚未完成|未完成)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
+            .expect("static regex")
+    });
+    static MEASURES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\d+)\s*(?:条|项)\s*(?:具体)?整改措施|整改措施\s*(\d+)\s*(?:条|项)")
+            .expect("static regex")
+    });
+    static MEASURES_DONE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"已(?:经)?(?:落实|完成)(?:到位)?\s*(\d+)\s*条").expect("static regex")
+    });
+    static RULES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:建立|完善|制定|出台|修订|健全)(?:和|完善|修订|健全)*(?:规章)?制度(?:机制)?\s*(\d+)\s*(?:项|个|份|件|条)").expect("static regex")
+    });
+    static ACCOUNTABLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:问责|追责)(?:追责|问责|处理)?\s*(\d+)\s*(?:人|名)").expect("static regex")
+    });
+    fn num2(re: &Regex, text: &str) -> Option<u32> {
+        let c = re.captures(text)?;
+        c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()
+    }
+    let text = fold_width(text);
+    Summary {
+        problems_total: num(&PROBLEMS, &text),
+        completed: num(&COMPLETED, &text),
+        basically_completed: num(&BASIC, &text),
+        phased: num(&PHASED, &text),
+        in_progress: num2(&IN_PROGRESS, &text),
+        measures_total: num2(&MEASURES, &text),
+        measures_done: num(&MEASURES_DONE, &text),
+        rules_made: num(&RULES, &text),
+        people_held_accountable: num(&ACCOUNTABLE, &text),
+    }
+}

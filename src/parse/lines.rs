@@ -1,0 +1,590 @@
+//! The first pass of the parser: cleaning the lines of a file and classifying each
+//! piece of text as a heading, a status line, a deadline, or body text.
+//!
+//! OCR of newspaper columns puts several of these on one line
+//! (`(22)担当作为不够。 整改情况:已完成整改`), so a line is split where a label or a
+//! heading number that continues the document's numbering follows a space.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::notice::Status;
+use crate::text::{fold_width, parse_number};
+
+/// Numbering styles of headings, in no particular order of depth: the parser decides
+/// depth by the order in which styles appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// 一、
+    CnComma,
+    /// (一)
+    CnParen,
+    /// 第一,
+    CnDi,
+    /// 1. or 1、
+    Arabic,
+    /// (1)
+    ArabicParen,
+    /// 问题1: / 问题一:
+    Wenti,
+    /// An unnumbered 针对“…”问题 heading.
+    Zhendui,
+}
+
+impl Style {
+    const COUNT: usize = 7;
+    fn idx(self) -> usize {
+        self as usize
+    }
+}
+
+/// A heading line.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    /// Numbering style.
+    pub style: Style,
+    /// Number (0 for unnumbered headings).
+    pub n: u32,
+    /// Numbering as printed, without trailing colon (`问题1`, `(1)`, `1.`, `第一`).
+    pub label: Option<String>,
+    /// The heading's first sentence, without label (as written).
+    pub title: String,
+    /// Text after the first sentence on the same line, if any.
+    pub rest: Option<String>,
+    /// The heading itself says it is a problem (`针对“…”问题`, `关于“…”问题的整改`).
+    pub explicit: bool,
+    /// The whole text after the label, as written.
+    pub text: String,
+    /// Whether the title ended with sentence-final punctuation (a title without it
+    /// may continue on the next line).
+    pub closed: bool,
+}
+
+/// What one piece of a line is.
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    /// A numbered (or 针对-style) heading.
+    Heading(Heading),
+    /// A completion status line (`整改情况:已完成整改`).
+    Status {
+        /// The status.
+        status: Status,
+        /// The phrase as printed.
+        text: String,
+    },
+    /// A deadline line (`完成时限:2023年12月前`).
+    Deadline {
+        /// `YYYY-MM`, if readable.
+        value: Option<String>,
+    },
+    /// Site metadata (`发布时间:2025-08-18`): key and value.
+    Meta(String, String),
+    /// Body text as written.
+    Body(String),
+    /// Closing boilerplate (欢迎广大干部群众…监督, 联系电话…): ends the last problem.
+    Trailer(String),
+}
+
+/// One classified piece of text with its 1-based source line.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// 1-based line number in the source.
+    pub line: usize,
+    /// What it is.
+    pub kind: ItemKind,
+}
+
+static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:当前位置|您当前的位置|您现在的位置|首页\s*[>›»]|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]|分享到|微信扫码|微信公众号|字号\s*[:：]|【字体|【\s*大\s*中\s*小|浏览量|浏览次数|访问量|阅读次数|责任编辑|■?编辑\s*[:：]|上一篇|下一篇|相关链接|网站地图|版权所有)",
+    )
+    .expect("static regex")
+});
+static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:欢迎广大|欢迎社会各界|如有意见|联系人\s*:|联系电话|联系方式|电子邮箱|邮政编码|邮编\s*:|通信地址|通讯地址|邮政信箱|监督电话|举报电话)")
+        .expect("static regex")
+});
+static META: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(信息索引号|索引号|发布机构|发文机关|成文日期|发布日期|发布时间|时间|来源|主题分类|文号|发文字号|公开方式|公开范围|日期)\s*:\s*(.*)$")
+        .expect("static regex")
+});
+static HEAD_CN_COMMA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]{1,3})\s*、\s*").expect("static regex"));
+static HEAD_CN_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)\s*").expect("static regex")
+});
+static HEAD_CN_DI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第([一二三四五六七八九十]{1,3})\s*[,、:]\s*").expect("static regex")
+});
+static HEAD_ARABIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3})\s*([.、])\s*").expect("static regex"));
+static HEAD_ARABIC_PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(\s*(\d{1,3})\s*\)\s*").expect("static regex"));
+static HEAD_WENTI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^问题\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*[:.、,]\s*").expect("static regex")
+});
+static HEAD_ZHENDUI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题"#).expect("static regex")
+});
+static EXPLICIT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改"#)
+        .expect("static regex")
+});
+/// Labels whose value may be a status phrase.
+static STATUS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:整改情况|整改结果|整改状态|整改进展|整改进度|完成情况|进展情况|目前进展|整改成效)\s*:\s*")
+        .expect("static regex")
+});
+/// Labels that introduce the measures.
+static MEASURE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:整改情况|整改落实情况|整改措施|整改举措|落实情况|具体措施|主要措施|整改成效|整改结果|整改进展)\s*:\s*")
+        .expect("static regex")
+});
+static STATUS_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
+        .expect("static regex")
+});
+static DEADLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:完成时限|整改时限|完成时间|整改期限|时限要求)\s*:\s*").expect("static regex")
+});
+/// Places inside a line where a new piece may start: after a space (or 。 for labels).
+static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\s+|。)(?:(整改情况|整改结果|整改状态|整改进展|完成时限|整改时限)\s*:|(\(\d{1,3}\))|(\d{1,3})\s*[.、]|问题(\d{1,3})\s*:)")
+        .expect("static regex")
+});
+
+/// Maps a status phrase to a [`Status`].
+pub fn status_of(phrase: &str) -> Status {
+    if phrase.starts_with("基本") {
+        Status::BasicallyCompleted
+    } else if phrase.starts_with("阶段性") {
+        Status::Phased
+    } else if phrase.contains("正在")
+        || phrase.contains("尚未")
+        || phrase.contains("未完成")
+        || phrase.contains("持续")
+        || phrase.contains("长期")
+        || phrase.contains("中")
+    {
+        Status::InProgress
+    } else {
+        Status::Completed
+    }
+}
+
+/// Cleans a raw source line: Markdown markers (`#`, `>`, `**`) and outer whitespace removed.
+pub fn clean_line(line: &str) -> String {
+    let mut s = line.trim();
+    loop {
+        let t = s
+            .trim_start_matches('#')
+            .trim_start_matches('>')
+            .trim_start();
+        if t.len() == s.len() {
+            break;
+        }
+        s = t;
+    }
+    s.replace("**", "")
+        .replace('\u{feff}', "")
+        .trim()
+        .to_string()
+}
+
+/// Whether a cleaned line is site navigation rather than content.
+pub fn is_noise(norm: &str) -> bool {
+    NOISE.is_match(norm)
+}
+
+/// Byte offset in `s` of char index `k`.
+fn byte_at(s: &str, k: usize) -> usize {
+    s.char_indices().nth(k).map_or(s.len(), |(b, _)| b)
+}
+
+/// A line in two views with the same chars: as written and width-folded.
+struct Dual<'a> {
+    raw: &'a str,
+    norm: &'a str,
+}
+
+impl<'a> Dual<'a> {
+    /// Splits both views at byte offset `b` of `norm`.
+    fn split(&self, b: usize) -> (Dual<'a>, Dual<'a>) {
+        let k = self.norm[..b].chars().count();
+        let rb = byte_at(self.raw, k);
+        (
+            Dual {
+                raw: &self.raw[..rb],
+                norm: &self.norm[..b],
+            },
+            Dual {
+                raw: &self.raw[rb..],
+                norm: &self.norm[b..],
+            },
+        )
+    }
+    fn from(&self, b: usize) -> Dual<'a> {
+        self.split(b).1
+    }
+    fn trim(&self) -> Dual<'a> {
+        let lead = self.norm.len() - self.norm.trim_start().len();
+        let d = self.from(lead);
+        let keep = d.norm.trim_end().len();
+        d.split(keep).0
+    }
+}
+
+/// Numbering state: the last number seen for each style.
+#[derive(Debug, Default)]
+pub struct Numbering {
+    last: [u32; Style::COUNT],
+}
+
+impl Numbering {
+    fn accepts_at_line_start(&self, style: Style, n: u32) -> bool {
+        let last = self.last[style.idx()];
+        n == 1 || (n > last && n <= last + 3)
+    }
+    fn accepts_inline(&self, style: Style, n: u32, after_heading: bool) -> bool {
+        let last = self.last[style.idx()];
+        n == last + 1 || (n == 1 && after_heading)
+    }
+    fn see(&mut self, style: Style, n: u32) {
+        self.last[style.idx()] = n;
+    }
+}
+
+/// Splits the first sentence (up to 。！？ outside quotes and book titles) from the rest.
+fn first_sentence(s: &str) -> (String, Option<String>) {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '《' | '“' | '「' | '『' | '(' | '（' => depth += 1,
+            '》' | '”' | '」' | '』' | ')' | '）' => depth -= 1,
+            '。' | '！' | '？' if depth <= 0 => {
+                let rest = s[i + c.len_utf8()..].trim();
+                let title = s[..i].trim().to_string();
+                return (title, (!rest.is_empty()).then(|| rest.to_string()));
+            }
+            _ => {}
+        }
+    }
+    (
+        s.trim().trim_end_matches(['。', '；', ';']).to_string(),
+        None,
+    )
+}
+
+/// Tries to read a heading at the start of `d`. Returns the heading's style, number,
+/// label and the byte offset (in `norm`) where its text starts.
+fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
+    let n = d.norm;
+    let caps = |re: &Regex| re.captures(n);
+    if let Some(c) = caps(&HEAD_WENTI) {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let label_end = c.get(1)?.end();
+        let label = d.split(label_end).0.raw.replace(char::is_whitespace, "");
+        return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_CN_COMMA) {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let label = d.split(c.get(0)?.end()).0.raw.trim().to_string();
+        return Some((Style::CnComma, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_CN_PAREN) {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let label = d.split(c.get(0)?.end()).0.raw.trim().to_string();
+        return Some((Style::CnParen, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_CN_DI) {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let label = format!("第{}", c.get(1)?.as_str());
+        return Some((Style::CnDi, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_ARABIC_PAREN) {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let label = d
+            .split(c.get(0)?.end())
+            .0
+            .raw
+            .replace(char::is_whitespace, "");
+        return Some((Style::ArabicParen, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_ARABIC) {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let punct_end = c.get(2)?.end();
+        let label = d.split(punct_end).0.raw.replace(char::is_whitespace, "");
+        return Some((Style::Arabic, num, Some(label), c.get(0)?.end()));
+    }
+    if HEAD_ZHENDUI.is_match(n) {
+        return Some((Style::Zhendui, 0, None, 0));
+    }
+    None
+}
+
+/// Reads a status phrase at the start of `norm` when it stands alone (followed by the
+/// end, a space or punctuation). Returns the phrase's byte length.
+fn status_phrase(norm: &str) -> Option<usize> {
+    let m = STATUS_PHRASE.find(norm)?;
+    let next = norm[m.end()..].chars().next();
+    match next {
+        None => Some(m.end()),
+        Some(c) if c.is_whitespace() || "。,，;；.!)）】".contains(c) => Some(m.end()),
+        _ => None,
+    }
+}
+
+/// Classifies the cleaned lines of a document into items, splitting lines where OCR
+/// joined several pieces.
+pub fn classify(lines: &[(usize, String)]) -> Vec<Item> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut numbering = Numbering::default();
+    for (line_no, raw) in lines {
+        let norm = fold_width(raw);
+        classify_line(
+            &Dual { raw, norm: &norm },
+            *line_no,
+            &mut numbering,
+            &mut out,
+        );
+    }
+    out
+}
+
+fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out: &mut Vec<Item>) {
+    if let Some(c) = META.captures(line.norm) {
+        if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Meta(k.as_str().to_string(), v.as_str().trim().to_string()),
+            });
+            return;
+        }
+    }
+    if TRAILER.is_match(line.norm) {
+        out.push(Item {
+            line: line_no,
+            kind: ItemKind::Trailer(line.raw.to_string()),
+        });
+        return;
+    }
+    let mut piece = line.trim();
+    let mut after_heading = false;
+    while !piece.norm.is_empty() {
+        // What starts this piece.
+        let mut kind_start: Option<(Style, u32, Option<String>, usize)> = None;
+        let mut body_from = 0usize;
+        let mut pending_status: Option<(Status, String)> = None;
+        let mut deadline_piece = false;
+        if let Some(h) = heading_start(&piece) {
+            let ok = match h.0 {
+                Style::Zhendui => true,
+                Style::Arabic => {
+                    // `5.5G…` is heading 5 only when 5 is next; `5.8万元` is not a heading.
+                    let next_digit = piece.norm[h.3..].starts_with(|c: char| c.is_ascii_digit());
+                    if next_digit {
+                        numbering.accepts_inline(h.0, h.1, false)
+                    } else {
+                        numbering.accepts_at_line_start(h.0, h.1)
+                    }
+                }
+                _ => numbering.accepts_at_line_start(h.0, h.1),
+            };
+            if ok {
+                numbering.see(h.0, h.1);
+                body_from = h.3;
+                kind_start = Some(h);
+            }
+        } else if let Some(m) = STATUS_LABEL.find(piece.norm) {
+            if let Some(len) = status_phrase(&piece.norm[m.end()..]) {
+                let phrase = piece.split(m.end()).1.split(len).0.raw.to_string();
+                pending_status = Some((status_of(&phrase), phrase));
+                body_from = m.end() + len;
+            } else if let Some(m2) = MEASURE_LABEL.find(piece.norm) {
+                body_from = m2.end();
+            }
+        } else if let Some(m) = MEASURE_LABEL.find(piece.norm) {
+            body_from = m.end();
+        } else if let Some(m) = DEADLINE_LABEL.find(piece.norm) {
+            deadline_piece = true;
+            body_from = m.end();
+        } else if let Some(len) = status_phrase(piece.norm) {
+            let rest =
+                piece.norm[len..].trim_matches(|c: char| c.is_whitespace() || "。.".contains(c));
+            if rest.is_empty() {
+                let phrase = piece.split(len).0.raw.to_string();
+                out.push(Item {
+                    line: line_no,
+                    kind: ItemKind::Status {
+                        status: status_of(&phrase),
+                        text: phrase,
+                    },
+                });
+                return;
+            }
+        }
+        if let Some((status, text)) = pending_status.take() {
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Status { status, text },
+            });
+        }
+        let content = piece.from(body_from);
+        // The deadline value ends at the first space; what follows is a new piece.
+        if deadline_piece {
+            let t = content.trim();
+            let end = t.norm.find(char::is_whitespace).unwrap_or(t.norm.len());
+            let (value, rest) = t.split(end);
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Deadline {
+                    value: super::dates::deadline(value.norm),
+                },
+            });
+            piece = rest.trim();
+            after_heading = false;
+            continue;
+        }
+        // Find where the next piece starts inside this one.
+        let is_heading = kind_start.is_some();
+        let mut cut: Option<usize> = None;
+        for c in SPLIT.captures_iter(content.norm) {
+            let Some(whole) = c.get(0) else { continue };
+            if whole.start() == 0 && body_from == 0 {
+                continue;
+            }
+            let valid = if c.get(1).is_some() {
+                true
+            } else if let Some(p) = c.get(2) {
+                let num = parse_number(p.as_str().trim_matches(['(', ')'])).unwrap_or(0);
+                numbering.accepts_inline(Style::ArabicParen, num, is_heading || after_heading)
+            } else if let Some(a) = c.get(3) {
+                let num = parse_number(a.as_str()).unwrap_or(0);
+                let tail = &content.norm[whole.end()..];
+                !tail.starts_with(|ch: char| ch.is_ascii_digit())
+                    && numbering.accepts_inline(Style::Arabic, num, is_heading || after_heading)
+            } else if let Some(w) = c.get(4) {
+                let num = parse_number(w.as_str()).unwrap_or(0);
+                numbering.accepts_inline(Style::Wenti, num, false)
+            } else {
+                false
+            };
+            if valid {
+                // Keep a sentence-final 。 with the text before the cut.
+                let start = if content.norm[whole.start()..].starts_with('。') {
+                    whole.start() + '。'.len_utf8()
+                } else {
+                    whole.start()
+                };
+                cut = Some(start);
+                break;
+            }
+        }
+        let (this, next) = match cut {
+            Some(b) => content.split(b),
+            None => (content.from(0), Dual { raw: "", norm: "" }),
+        };
+        let this = this.trim();
+        match kind_start {
+            Some((style, n, label, _)) => {
+                let (title, rest) = first_sentence(this.raw);
+                let closed =
+                    rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
+                let explicit = style == Style::Wenti
+                    || style == Style::Zhendui
+                    || EXPLICIT_TITLE.is_match(&fold_width(&title));
+                out.push(Item {
+                    line: line_no,
+                    kind: ItemKind::Heading(Heading {
+                        style,
+                        n,
+                        label,
+                        title,
+                        rest,
+                        explicit,
+                        text: this.raw.to_string(),
+                        closed,
+                    }),
+                });
+                after_heading = true;
+            }
+            None => {
+                if !this.raw.is_empty() {
+                    out.push(Item {
+                        line: line_no,
+                        kind: ItemKind::Body(this.raw.to_string()),
+                    });
+                }
+                after_heading = false;
+            }
+        }
+        piece = next.trim();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(lines: &[&str]) -> Vec<ItemKind> {
+        let v: Vec<(usize, String)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, clean_line(l)))
+            .collect();
+        classify(&v).into_iter().map(|i| i.kind).collect()
+    }
+
+    #[test]
+    fn splits_ocr_heading_and_status() {
+        let k = kinds(&["#### (1)职能作用发挥不充分。 整改情况:已完成整改"]);
+        assert!(
+            matches!(&k[0], ItemKind::Heading(h) if h.title == "职能作用发挥不充分" && h.label.as_deref() == Some("(1)"))
+        );
+        assert!(
+            matches!(&k[1], ItemKind::Status { status: Status::Completed, text } if text == "已完成整改")
+        );
+    }
+
+    #[test]
+    fn inline_number_must_continue_the_sequence() {
+        let k = kinds(&["(1)甲。", "展专题研讨 (2)未按要求", "文字 (9)不是标题"]);
+        assert_eq!(k.len(), 4);
+        assert!(matches!(&k[2], ItemKind::Heading(h) if h.n == 2));
+        assert!(matches!(&k[3], ItemKind::Body(b) if b.contains("(9)")));
+    }
+
+    #[test]
+    fn decimal_is_not_a_heading_but_5g_is() {
+        let k = kinds(&["3.甲。", "4.乙。", "5.5G智慧化急救体系建设任务进度滞后。"]);
+        assert!(matches!(&k[2], ItemKind::Heading(h) if h.n == 5 && h.title.starts_with("5G")));
+        let k = kinds(&["5.8万元已下拨。"]);
+        assert!(matches!(&k[0], ItemKind::Body(_)));
+    }
+
+    #[test]
+    fn full_width_labels() {
+        let k = kinds(&["问题１：公务用车管理不规范。", "整改情况：阶段性完成"]);
+        assert!(
+            matches!(&k[0], ItemKind::Heading(h) if h.style == Style::Wenti && h.n == 1 && h.label.as_deref() == Some("问题１"))
+        );
+        assert!(matches!(
+            &k[1],
+            ItemKind::Status {
+                status: Status::Phased,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn deadline_then_next_heading() {
+        let k = kinds(&[
+            "1.关于甲的问题。",
+            "完成时限:2023年12月前 2. 关于中医规模偏小问题。",
+        ]);
+        assert!(matches!(&k[1], ItemKind::Deadline { value: Some(v) } if v == "2023-12"));
+        assert!(matches!(&k[2], ItemKind::Heading(h) if h.n == 2));
+    }
+}

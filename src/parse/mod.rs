@@ -1,0 +1,839 @@
+//! Parsing a notice into structured records.
+//!
+//! The parser is one grammar for all notices, not a set of special cases:
+//!
+//! 1. [`lines`] cleans each line and classifies its pieces as headings (`一、`,
+//!    `(一)`, `第一,`, `1.`, `(1)`, `问题1:`, `针对“…”问题`), status lines, deadlines,
+//!    metadata or body text, splitting OCR lines where numbering continues mid-line;
+//! 2. the document is cut into top-level sections (`一、…`); sections that organise the
+//!    work (提高政治站位…) or plan ahead (下一步…) hold no problems;
+//! 3. inside the other sections, headings nest by the order in which numbering styles
+//!    first appear; problems are the headings that say so (`问题N`, `针对“…”问题`, a
+//!    status line) or, without such markers, the headings whose children are
+//!    numbered measure paragraphs;
+//! 4. [`measures`] splits each problem's text into measures; [`header`] reads the
+//!    agency, dates, inspection facts and stated figures.
+
+pub mod dates;
+pub mod header;
+pub mod lines;
+pub mod measures;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use self::lines::{Heading, Item, ItemKind, Style};
+use self::measures::Para;
+use crate::notice::{Category, Measure, Notice, Paragraph, Problem, Status};
+use crate::text::{fold_width, squeeze_spaces};
+
+/// Parses the text of one file. `file` is recorded as the notice's `file` field.
+///
+/// ```
+/// let text = "中共某某县民政局党组关于巡察整改情况的通报\n\
+///             一、整改落实情况\n\
+///             1.关于“资金监管不严”问题的整改\n\
+///             整改情况:已完成整改\n\
+///             一是建立台账。二是约谈提醒。\n\
+///             中共某某县民政局党组\n2024年3月1日";
+/// let notice = zhenggai::parse::parse("a.txt", text);
+/// assert_eq!(notice.agency.as_deref(), Some("中共某某县民政局党组"));
+/// assert_eq!(notice.problems.len(), 1);
+/// assert_eq!(notice.problems[0].title, "资金监管不严");
+/// assert_eq!(notice.problems[0].measures.len(), 2);
+/// ```
+pub fn parse(file: &str, text: &str) -> Notice {
+    let lines: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, lines::clean_line(l)))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let raw: Vec<String> = lines.iter().map(|(_, l)| l.clone()).collect();
+    let norm: Vec<String> = raw.iter().map(|l| fold_width(l)).collect();
+
+    let title = header::find_title(&raw);
+    let mut notice = Notice {
+        file: file.to_string(),
+        title: title.as_ref().map(|(_, t)| t.clone()),
+        ..Notice::default()
+    };
+    let mut start = title.as_ref().map_or(0, |(i, _)| i + 1);
+    // Web copies repeat the title, broken over several lines, under the page title.
+    if let Some((_, t)) = &title {
+        let mut acc = String::new();
+        let mut k = start;
+        while k < raw.len() && acc.len() < t.len() {
+            acc.push_str(&squeeze_spaces(&raw[k]));
+            if !t.starts_with(&acc) {
+                break;
+            }
+            k += 1;
+            if acc == *t {
+                start = k;
+                break;
+            }
+        }
+    }
+    let head_text: String = norm[start.min(norm.len())..]
+        .iter()
+        .take(8)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let title_norm = title
+        .as_ref()
+        .map(|(_, t)| fold_width(t))
+        .unwrap_or_default();
+    notice.is_notice = (title_norm.contains("巡察")
+        || title_norm.contains("巡视")
+        || head_text.contains("巡察")
+        || head_text.contains("巡视"))
+        && (title_norm.contains("整改") || head_text.contains("整改"));
+    if !notice.is_notice {
+        notice.paragraphs = lines
+            .iter()
+            .zip(&norm)
+            .filter(|(_, n)| !lines::is_noise(n))
+            .map(|((line, text), _)| Paragraph {
+                text: text.clone(),
+                line: *line,
+                section: None,
+            })
+            .collect();
+        if notice.title.is_none() {
+            notice.title = lines.first().map(|(_, t)| squeeze_spaces(t));
+        }
+        return notice;
+    }
+
+    // Signature and date at the end.
+    let (signers, signed) = header::find_signature(&norm);
+    let mut excluded: Vec<usize> = signers.iter().map(|(i, _)| *i).collect();
+    if let Some((i, _)) = &signed {
+        excluded.push(*i);
+    }
+    let body_lines: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i >= start && !excluded.contains(i) && !lines::is_noise(&norm[*i]))
+        .map(|(_, l)| l.clone())
+        .collect();
+    let items = lines::classify(&body_lines);
+
+    // Metadata (web copies) from the front matter and the body.
+    let mut meta_date: Option<String> = None;
+    for n in norm.iter().take(start) {
+        if let Some(d) = meta_published(n) {
+            meta_date.get_or_insert(d);
+        }
+    }
+    for it in &items {
+        if let ItemKind::Meta(k, v) = &it.kind {
+            if let Some(d) = meta_published(&fold_width(&format!("{k}:{v}"))) {
+                meta_date.get_or_insert(d);
+            }
+        }
+    }
+
+    let agency = signers
+        .first()
+        .map(|(_, a)| a.clone())
+        .or_else(|| notice.title.as_deref().and_then(header::agency_from_title));
+    notice.co_agencies = signers.iter().skip(1).map(|(_, a)| a.clone()).collect();
+    notice.published = signed.map(|(_, d)| d).or(meta_date);
+
+    let sections = build_sections(&items);
+    let intro: String = sections
+        .first()
+        .filter(|s| s.heading.is_none())
+        .map(|s| {
+            s.body
+                .iter()
+                .map(|p| fold_width(&p.text))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_else(|| {
+            items
+                .iter()
+                .take(3)
+                .filter_map(|i| match &i.kind {
+                    ItemKind::Body(b) => Some(fold_width(b)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    let all_text = norm.join("\n");
+    notice.inspection = header::inspection(
+        notice.title.as_deref().map(fold_width).as_deref(),
+        &intro,
+        &all_text,
+        notice.published.as_deref(),
+    );
+
+    extract_problems(&sections, &mut notice);
+
+    let summary_text: String = notice
+        .paragraphs
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    notice.summary = header::summary(&summary_text);
+
+    if let Some(a) = agency {
+        let short = header::agency_short(&a);
+        let hint = notice.inspection.group.as_deref().and_then(|g| {
+            if g.starts_with("县委") || g.starts_with("区委") || g.starts_with('县') {
+                Some("县")
+            } else if g.starts_with("省委") || g.starts_with("中央") {
+                Some("省")
+            } else {
+                None
+            }
+        });
+        let (region, level) = header::region_level(&short, hint);
+        notice.region = region;
+        notice.level = level;
+        notice.agency_short = Some(short);
+        notice.agency = Some(a);
+    }
+    notice
+}
+
+fn meta_published(norm: &str) -> Option<String> {
+    static META_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:发布时间|成文日期|发布日期|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})").expect("static regex")
+    });
+    let c = META_DATE.captures(norm)?;
+    dates::find_dates(c.get(1)?.as_str())
+        .into_iter()
+        .find_map(|d| d.year.map(|y| d.iso(y)))
+}
+
+/// What a top-level section is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SectionKind {
+    /// Text before the first `一、` heading.
+    Intro,
+    /// How the rectification was organised.
+    Preamble,
+    /// Plans, follow-up lists, leads handed over: no problems.
+    Closing,
+    /// Anything else: may hold problems.
+    Body,
+}
+
+/// One event under a heading, in document order.
+#[derive(Debug, Clone)]
+enum Event {
+    Body(Para),
+    Status(Status, String),
+    Deadline(Option<String>),
+}
+
+#[derive(Debug)]
+struct Node {
+    h: Heading,
+    line: usize,
+    depth: usize,
+    parent: Option<usize>,
+    children: Vec<usize>,
+    events: Vec<Event>,
+}
+
+impl Node {
+    fn has_status(&self) -> bool {
+        self.events.iter().any(|e| matches!(e, Event::Status(..)))
+    }
+    fn has_body(&self) -> bool {
+        self.events.iter().any(|e| matches!(e, Event::Body(_)))
+    }
+}
+
+#[derive(Debug)]
+struct Section {
+    heading: Option<Heading>,
+    kind: SectionKind,
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+    body: Vec<Para>,
+}
+
+static PREAMBLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"政治站位|政治责任|政治担当|政治任务|组织整改|组织领导|思想认识|提高认识|高度重视|加强领导|扛起|扛牢|压实|整改工作开展情况|整改工作总体情况|总体情况|基本情况|工作开展情况")
+        .expect("static regex")
+});
+static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"下一步|持续巩固|持续深化|巩固.*成果|打算|工作安排|工作计划|长效机制|移交|问题线索|信访|进一步整改的事项|永远在路上|需要进一步")
+        .expect("static regex")
+});
+
+fn section_kind(h: Option<&Heading>) -> SectionKind {
+    match h {
+        None => SectionKind::Intro,
+        Some(h) => {
+            let t = fold_width(&h.title);
+            if CLOSING.is_match(&t) {
+                SectionKind::Closing
+            } else if PREAMBLE.is_match(&t) && !t.contains("问题") {
+                SectionKind::Preamble
+            } else {
+                SectionKind::Body
+            }
+        }
+    }
+}
+
+fn build_sections(items: &[Item]) -> Vec<Section> {
+    let mut sections: Vec<Section> = vec![Section {
+        heading: None,
+        kind: SectionKind::Intro,
+        nodes: Vec::new(),
+        roots: Vec::new(),
+        body: Vec::new(),
+    }];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut level_of: HashMap<Style, usize> = HashMap::new();
+    let mut last_explicit_level: Option<usize> = None;
+    for it in items {
+        let Some(sec) = sections.last_mut() else {
+            break;
+        };
+        match &it.kind {
+            ItemKind::Heading(h) if h.style == Style::CnComma => {
+                let mut body = Vec::new();
+                if let Some(rest) = &h.rest {
+                    body.push(Para {
+                        text: rest.clone(),
+                        line: it.line,
+                    });
+                }
+                sections.push(Section {
+                    heading: Some(h.clone()),
+                    kind: section_kind(Some(h)),
+                    nodes: Vec::new(),
+                    roots: Vec::new(),
+                    body,
+                });
+                stack.clear();
+                level_of.clear();
+                last_explicit_level = None;
+            }
+            ItemKind::Heading(h) => {
+                let level = if h.style == Style::Zhendui && last_explicit_level.is_some() {
+                    last_explicit_level.unwrap_or(0)
+                } else {
+                    match level_of.get(&h.style) {
+                        Some(&l) if l <= stack.len() => l,
+                        Some(_) => stack.len(),
+                        None => {
+                            level_of.insert(h.style, stack.len());
+                            stack.len()
+                        }
+                    }
+                };
+                stack.truncate(level);
+                if h.explicit {
+                    last_explicit_level = Some(level);
+                }
+                let id = sec.nodes.len();
+                let parent = stack.last().copied();
+                sec.nodes.push(Node {
+                    h: h.clone(),
+                    line: it.line,
+                    depth: stack.len(),
+                    parent,
+                    children: Vec::new(),
+                    events: Vec::new(),
+                });
+                match parent {
+                    Some(p) => sec.nodes[p].children.push(id),
+                    None => sec.roots.push(id),
+                }
+                stack.push(id);
+            }
+            ItemKind::Trailer(t) => {
+                stack.clear();
+                sec.body.push(Para {
+                    text: t.clone(),
+                    line: it.line,
+                });
+            }
+            other => {
+                let ev = match other {
+                    ItemKind::Body(b) => Event::Body(Para {
+                        text: b.clone(),
+                        line: it.line,
+                    }),
+                    ItemKind::Status { status, text } => Event::Status(*status, text.clone()),
+                    ItemKind::Deadline { value } => Event::Deadline(value.clone()),
+                    _ => continue,
+                };
+                match stack.last() {
+                    Some(&top) => sec.nodes[top].events.push(ev),
+                    None => {
+                        if let Event::Body(p) = ev {
+                            sec.body.push(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    sections
+}
+
+/// Removes wrapper words around a problem title: `针对“X”问题的整改情况` → `X`,
+/// `关于“X”问题的整改` → `X`, a status in brackets at the end, the final 。.
+fn clean_problem_title(t: &str) -> String {
+    static WRAPPED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^(?:针对|关于)\s*[“"「『](.+?)[”"」』]\s*(?:等|方面)?\s*(?:的)?问题(?:的?整改(?:情况|落实情况|措施)?)?\s*[。:：]?$"#)
+            .expect("static regex")
+    });
+    static UNQUOTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:针对|关于)(.+?)(?:的)?问题的?整改(?:情况|落实情况|措施)?\s*[。:：]?$")
+            .expect("static regex")
+    });
+    static STATUS_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[\(（【\[](?:已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]$").expect("static regex")
+    });
+    let t = squeeze_spaces(t);
+    let t = STATUS_SUFFIX.replace(&t, "").to_string();
+    let t = t.trim_end_matches(['。', ':', '：']).to_string();
+    if let Some(c) = WRAPPED.captures(&t) {
+        if let Some(m) = c.get(1) {
+            return m.as_str().to_string();
+        }
+    }
+    if let Some(c) = UNQUOTED.captures(&t) {
+        if let Some(m) = c.get(1) {
+            return m.as_str().trim().to_string();
+        }
+    }
+    t
+}
+
+/// Item titles: `关于“X”方面` → `X`, `关于X的问题` → `X`.
+fn clean_item_title(t: &str) -> String {
+    let t = squeeze_spaces(t);
+    let mut t = t.trim_end_matches('。').to_string();
+    if let Some(x) = t.strip_prefix("关于") {
+        t = x.to_string();
+        for suffix in ["方面的问题", "方面", "的问题", "问题"] {
+            if let Some(x) = t.strip_suffix(suffix) {
+                t = x.to_string();
+                break;
+            }
+        }
+        let quoted = (t.starts_with('“') && t.ends_with('”'))
+            || (t.starts_with('"') && t.ends_with('"') && t.len() > 2);
+        if quoted {
+            let inner: String = {
+                let mut cs = t.chars();
+                cs.next();
+                cs.next_back();
+                cs.collect()
+            };
+            if !inner.contains(['“', '”', '"']) {
+                t = inner;
+            }
+        }
+    }
+    t
+}
+
+fn clean_category_title(t: &str) -> String {
+    let t = squeeze_spaces(t);
+    let t = t.trim_end_matches('。');
+    let norm = fold_width(t);
+    for prefix in ["反馈问题:", "问题类别:", "问题:"] {
+        if norm.starts_with(prefix) {
+            let k = prefix.chars().count();
+            return t.chars().skip(k).collect::<String>().trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// Whether a node reads as a numbered measure paragraph (a point under a problem).
+fn is_point(n: &Node) -> bool {
+    n.children.is_empty()
+        && !n.h.explicit
+        && !n.has_status()
+        && (n.h.rest.is_some() || n.h.title.chars().count() > 40)
+}
+
+fn extract_problems(sections: &[Section], notice: &mut Notice) {
+    let mut deadlines: Vec<(String, String)> = Vec::new();
+    let mut category_of: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut item_of: HashMap<(usize, usize), usize> = HashMap::new();
+    for (si, sec) in sections.iter().enumerate() {
+        let section_title = sec.heading.as_ref().map(|h| squeeze_spaces(&h.title));
+        let mut used = vec![false; sec.nodes.len()];
+        let explicit: Vec<bool> = sec
+            .nodes
+            .iter()
+            .map(|n| n.h.explicit || n.has_status())
+            .collect();
+        let mut problems: Vec<usize> = Vec::new();
+        let mut point_parents = false;
+        if sec.kind == SectionKind::Closing {
+            // Deadlines stated for problems in a follow-up list.
+            for n in &sec.nodes {
+                for e in &n.events {
+                    if let Event::Deadline(Some(d)) = e {
+                        deadlines.push((clean_item_title(&n.h.title), d.clone()));
+                    }
+                }
+            }
+        } else if sec.kind != SectionKind::Intro && explicit.iter().any(|&e| e) {
+            // Explicit problems: the deepest nodes marked as problems.
+            let has_explicit_desc = |id: usize| -> bool {
+                let mut todo = sec.nodes[id].children.clone();
+                while let Some(c) = todo.pop() {
+                    if explicit[c] {
+                        return true;
+                    }
+                    todo.extend(sec.nodes[c].children.iter().copied());
+                }
+                false
+            };
+            let is_problem = |i: usize| explicit[i] && !has_explicit_desc(i);
+            // A numbered sibling of problems that has text of its own but lost its
+            // status line (OCR) is a problem too.
+            let sibling_of_problem = |i: usize| {
+                let n = &sec.nodes[i];
+                if !n.children.is_empty() || !n.has_body() || n.h.style == Style::Zhendui {
+                    return false;
+                }
+                let siblings: &[usize] = match n.parent {
+                    Some(p) => &sec.nodes[p].children,
+                    None => &sec.roots,
+                };
+                let pos = siblings.iter().position(|&s| s == i);
+                pos.is_some_and(|k| {
+                    [k.checked_sub(1), Some(k + 1)]
+                        .into_iter()
+                        .flatten()
+                        .any(|j| {
+                            siblings.get(j).is_some_and(|&s| {
+                                sec.nodes[s].h.style == n.h.style && is_problem(s)
+                            })
+                        })
+                })
+            };
+            problems = (0..sec.nodes.len())
+                .filter(|&i| is_problem(i) || sibling_of_problem(i))
+                .collect();
+        } else if sec.kind == SectionKind::Body {
+            // Without markers: headings whose children are numbered measure paragraphs
+            // are problems, and so are their siblings that carry text of their own.
+            let parents: Vec<usize> = (0..sec.nodes.len())
+                .filter(|&i| {
+                    let n = &sec.nodes[i];
+                    !n.children.is_empty() && n.children.iter().all(|&c| is_point(&sec.nodes[c]))
+                })
+                .collect();
+            if !parents.is_empty() && parents.iter().all(|&p| sec.nodes[p].depth >= 1) {
+                let depths: Vec<usize> = parents.iter().map(|&p| sec.nodes[p].depth).collect();
+                problems = (0..sec.nodes.len())
+                    .filter(|&i| {
+                        let n = &sec.nodes[i];
+                        parents.contains(&i)
+                            || (n.children.is_empty()
+                                && depths.contains(&n.depth)
+                                && (n.has_body() || n.h.rest.is_some()))
+                    })
+                    .collect();
+                point_parents = true;
+            } else {
+                problems = (0..sec.nodes.len())
+                    .filter(|&i| {
+                        let n = &sec.nodes[i];
+                        n.children.is_empty() && n.has_body() && n.depth >= 1
+                    })
+                    .collect();
+            }
+        }
+        let max_depth = problems
+            .iter()
+            .map(|&p| sec.nodes[p].depth)
+            .max()
+            .unwrap_or(0);
+        let mut built: Vec<Problem> = Vec::new();
+        let mut statuses: Vec<Vec<(Status, String)>> = Vec::new();
+        for &pid in &problems {
+            let node = &sec.nodes[pid];
+            used[pid] = true;
+            let mut events: &[Event] = &node.events;
+            let mut title = node.h.title.clone();
+            let mut rest = node.h.rest.clone();
+            // A title broken across lines continues in a short first line before the status.
+            if !node.h.closed && rest.is_none() {
+                if let [Event::Body(p), Event::Status(..), ..] = events {
+                    if p.text.chars().count() <= 40 && p.text.trim_end().ends_with('。') {
+                        title.push_str(p.text.trim());
+                        events = &events[1..];
+                    }
+                }
+            }
+            // A two-sentence problem statement directly followed by its status.
+            if let (Some(r), [Event::Status(..), ..]) = (&rest, events) {
+                if r.chars().count() <= 60 && !r.contains("一是") {
+                    title = format!("{title}。{r}");
+                    rest = None;
+                }
+            }
+            let mut paras: Vec<Para> = Vec::new();
+            if let Some(r) = &rest {
+                paras.push(Para {
+                    text: r.clone(),
+                    line: node.line,
+                });
+            }
+            let mut st: Vec<(Status, String)> = Vec::new();
+            let mut deadline = None;
+            for e in events {
+                match e {
+                    Event::Body(p) => paras.push(p.clone()),
+                    Event::Status(s, t) => st.push((*s, t.clone())),
+                    Event::Deadline(d) => deadline = deadline.or(d.clone()),
+                }
+            }
+            let mut measures: Vec<Measure> = Vec::new();
+            if point_parents && !node.children.is_empty() {
+                for &c in &node.children {
+                    used[c] = true;
+                    let child = &sec.nodes[c];
+                    let mut text = child.h.text.trim().to_string();
+                    for e in &child.events {
+                        if let Event::Body(p) = e {
+                            text.push_str(p.text.trim());
+                        }
+                    }
+                    measures.push(Measure {
+                        text,
+                        line: child.line,
+                    });
+                }
+                // Text directly under the problem heading counts as one more measure.
+                measures.extend(measures::join_broken(&paras).into_iter().map(|p| Measure {
+                    text: p.text,
+                    line: p.line,
+                }));
+            } else {
+                let joined = measures::join_broken(&paras);
+                let (m, lead) = measures::split(&joined);
+                measures = m;
+                for p in lead {
+                    notice.paragraphs.push(Paragraph {
+                        text: p.text,
+                        line: p.line,
+                        section: Some(clean_problem_title(&title)),
+                    });
+                }
+            }
+            // Descendants of a problem belong to it.
+            let mut todo = node.children.clone();
+            while let Some(c) = todo.pop() {
+                used[c] = true;
+                todo.extend(sec.nodes[c].children.iter().copied());
+            }
+            // Category and item from the ancestors.
+            let ancestors = {
+                let mut v = Vec::new();
+                let mut p = node.parent;
+                while let Some(a) = p {
+                    v.push(a);
+                    p = sec.nodes[a].parent;
+                }
+                v.reverse();
+                v
+            };
+            let mut category = None;
+            let mut item = None;
+            if node.depth >= 1 {
+                if let Some(&cat) = ancestors.first() {
+                    let ci = *category_of.entry((si, cat)).or_insert_with(|| {
+                        notice.categories.push(Category {
+                            title: clean_category_title(&sec.nodes[cat].h.title),
+                            items: Vec::new(),
+                        });
+                        notice.categories.len() - 1
+                    });
+                    category = Some(ci);
+                    let item_node = if node.depth >= 2 {
+                        ancestors.get(1).copied()
+                    } else if max_depth >= 2 {
+                        Some(pid)
+                    } else {
+                        None
+                    };
+                    if let Some(inode) = item_node {
+                        let ii = *item_of.entry((si, inode)).or_insert_with(|| {
+                            let items = &mut notice.categories[ci].items;
+                            items.push(clean_item_title(&sec.nodes[inode].h.title));
+                            items.len() - 1
+                        });
+                        item = Some(ii);
+                    }
+                }
+            }
+            statuses.push(st);
+            built.push(Problem {
+                n: 0,
+                label: node.h.label.clone(),
+                category,
+                item,
+                title: clean_problem_title(&title),
+                status: Status::Unspecified,
+                status_text: None,
+                deadline,
+                measures,
+                line: node.line,
+            });
+        }
+        // A status printed after the next heading (OCR) goes back to the problem without one.
+        for i in 0..statuses.len() {
+            while statuses[i].len() > 1 {
+                let Some(j) = (0..i).rev().take_while(|&j| statuses[j].is_empty()).last() else {
+                    break;
+                };
+                let s = statuses[i].remove(0);
+                statuses[j].push(s);
+            }
+        }
+        for (p, st) in built.iter_mut().zip(&statuses) {
+            if let Some((s, t)) = st.first() {
+                p.status = *s;
+                p.status_text = Some(t.clone());
+            } else if let Some(s) = heading_status(&p.title) {
+                p.status = s;
+            }
+        }
+        notice.problems.extend(built);
+        // Everything else in the section is kept as paragraphs.
+        for p in &sec.body {
+            notice.paragraphs.push(Paragraph {
+                text: p.text.clone(),
+                line: p.line,
+                section: section_title.clone(),
+            });
+        }
+        for (i, n) in sec.nodes.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            let mut text = n.h.rest.clone().map(|r| format!("{}。{r}", n.h.title));
+            let bodies: Vec<&Para> = n
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Body(p) => Some(p),
+                    _ => None,
+                })
+                .collect();
+            if text.is_none() && !bodies.is_empty() && n.children.is_empty() {
+                // A heading with its own paragraphs: keep the heading with the first one.
+                text = Some(n.h.title.clone());
+            }
+            if let Some(t) = text {
+                notice.paragraphs.push(Paragraph {
+                    text: t,
+                    line: n.line,
+                    section: section_title.clone(),
+                });
+            }
+            for p in bodies {
+                notice.paragraphs.push(Paragraph {
+                    text: p.text.clone(),
+                    line: p.line,
+                    section: Some(squeeze_spaces(&n.h.title)),
+                });
+            }
+        }
+    }
+    for (i, p) in notice.problems.iter_mut().enumerate() {
+        p.n = i + 1;
+    }
+    assign_deadlines(&mut notice.problems, &deadlines);
+    notice.paragraphs.sort_by_key(|p| p.line);
+}
+
+fn heading_status(title: &str) -> Option<Status> {
+    let _ = title;
+    None
+}
+
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let cs: Vec<char> = s.chars().filter(|c| crate::text::is_han(*c)).collect();
+    let mut v: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Matches deadlines listed in a follow-up section to problems by title similarity.
+fn assign_deadlines(problems: &mut [Problem], deadlines: &[(String, String)]) {
+    for (title, d) in deadlines {
+        let a = bigrams(title);
+        if a.is_empty() {
+            continue;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for (i, p) in problems.iter().enumerate() {
+            let b = bigrams(&p.title);
+            if b.is_empty() {
+                continue;
+            }
+            let common = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            let score = common as f64 / a.len().min(b.len()) as f64;
+            if score >= 0.4 && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            if problems[i].deadline.is_none() {
+                problems[i].deadline = Some(d.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_lose_their_wrappers() {
+        assert_eq!(
+            clean_problem_title("针对“政治站位不够高，整改责任扛得不牢”问题的整改情况"),
+            "政治站位不够高，整改责任扛得不牢"
+        );
+        assert_eq!(
+            clean_problem_title("关于“资金监管不严”问题的整改"),
+            "资金监管不严"
+        );
+        assert_eq!(
+            clean_problem_title("针对利用社会资本办医力度不够"),
+            "针对利用社会资本办医力度不够"
+        );
+        assert_eq!(
+            clean_item_title("关于“既定工作目标落实不够到位”方面"),
+            "既定工作目标落实不够到位"
+        );
+        assert_eq!(
+            clean_item_title("关于红十字会发挥人道领域作用不充"),
+            "红十字会发挥人道领域作用不充"
+        );
+        assert_eq!(
+            clean_category_title("反馈问题:落实上轮巡察反馈问题整改不够到位"),
+            "落实上轮巡察反馈问题整改不够到位"
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! Character-level text helpers shared by the parser, the tokenizers and the highlighter.
+//!
+//! Text shown to users always stays as written; these functions produce *folded* views
+//! used only for matching. Folding is one char to one char, so offsets found in a
+//! folded view are valid in the original text, counted in chars.
+
+/// Folds one character for matching: full-width ASCII forms to ASCII, the ideographic
+/// space to a space, ASCII letters to lower case.
+///
+/// ```
+/// use zhenggai::text::fold_char;
+/// assert_eq!(fold_char('Ａ'), 'a');
+/// assert_eq!(fold_char('１'), '1');
+/// assert_eq!(fold_char('：'), ':');
+/// assert_eq!(fold_char('医'), '医');
+/// ```
+#[inline]
+pub fn fold_char(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Folds a whole string with [`fold_char`].
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// Folds full-width ASCII forms to ASCII but keeps letter case; used by the parser,
+/// which must read `问题１：` like `问题1:`.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Whether `c` is a CJK ideograph (the characters jieba segments and the bigram field indexes).
+#[inline]
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2A6DF}'
+        | '\u{2A700}'..='\u{2EBEF}'
+        | '\u{3007}')
+}
+
+/// Whether `c` belongs to a searchable token: a CJK ideograph or an (already folded)
+/// ASCII letter or digit, or any other alphanumeric character.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    is_han(c) || c.is_alphanumeric()
+}
+
+/// Removes whitespace that a line break or OCR put into Chinese text, keeping a
+/// single space between two ASCII alphanumerics (`CT 机` → `CT机`, `A B` stays `A B`).
+///
+/// ```
+/// use zhenggai::text::squeeze_spaces;
+/// assert_eq!(squeeze_spaces("妇幼保健院建设项目至今尚未动 建, 业务用房"), "妇幼保健院建设项目至今尚未动建,业务用房");
+/// assert_eq!(squeeze_spaces("PCR 方舱"), "PCR方舱");
+/// assert_eq!(squeeze_spaces("Word Excel"), "Word Excel");
+/// ```
+pub fn squeeze_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let before = out.chars().last();
+            let after = chars.get(j).copied();
+            if let (Some(b), Some(a)) = (before, after) {
+                if b.is_ascii_alphanumeric() && a.is_ascii_alphanumeric() {
+                    out.push(' ');
+                }
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Number of chars in `s` (not bytes).
+#[inline]
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The first `n` chars of `s`.
+pub fn take_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Parses a Chinese numeral (一…九十九, with 〇/零 and 两) or Arabic digits into a number.
+///
+/// ```
+/// use zhenggai::text::parse_number;
+/// assert_eq!(parse_number("十三"), Some(13));
+/// assert_eq!(parse_number("二十"), Some(20));
+/// assert_eq!(parse_number("二十一"), Some(21));
+/// assert_eq!(parse_number("42"), Some(42));
+/// assert_eq!(parse_number("三是"), None);
+/// ```
+pub fn parse_number(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let digit = |c: char| -> Option<u32> {
+        Some(match c {
+            '〇' | '零' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(10 * digit(*t)?),
+        [t, '十', d] => Some(10 * digit(*t)? + digit(*d)?),
+        _ => None,
+    }
+}
