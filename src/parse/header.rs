@@ -70,7 +70,17 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
     let Some(m) = PLACE.find(short) else {
         return (None, None);
     };
-    let region = m.as_str().to_string();
+    let mut region = m.as_str().to_string();
+    // `苏州市`: the lazy match stops at 州; a 市/县/区 right after belongs to the name.
+    if region.ends_with('州') {
+        if let Some(next) = short[m.end()..]
+            .chars()
+            .next()
+            .filter(|c| "市县区".contains(*c))
+        {
+            region.push(next);
+        }
+    }
     let level = if MUNICIPALITIES.contains(&region.as_str())
         || region.ends_with('省')
         || region.ends_with("自治区")

@@ -401,6 +401,13 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 let phrase = piece.split(m.end()).1.split(len).0.raw.to_string();
                 pending_status = Some((status_of(&phrase), phrase));
                 body_from = m.end() + len;
+                // `整改状态：完成。制定…`: the sentence end belongs to the status.
+                let after = &piece.norm[body_from..];
+                let skip = after.len()
+                    - after
+                        .trim_start_matches(|c: char| c.is_whitespace() || "。.,，;；".contains(c))
+                        .len();
+                body_from += skip;
             } else if let Some(m2) = MEASURE_LABEL.find(piece.norm) {
                 body_from = m2.end();
             }

@@ -87,11 +87,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
         .as_ref()
         .map(|(_, t)| fold_width(t))
         .unwrap_or_default();
-    notice.is_notice = (title_norm.contains("巡察")
-        || title_norm.contains("巡视")
-        || head_text.contains("巡察")
-        || head_text.contains("巡视"))
-        && (title_norm.contains("整改") || head_text.contains("整改"));
+    notice.is_notice = is_notice_title(&title_norm) || is_notice_intro(&head_text);
     if !notice.is_notice {
         notice.paragraphs = lines
             .iter()
@@ -203,6 +199,27 @@ pub fn parse(file: &str, text: &str) -> Notice {
         notice.agency = Some(a);
     }
     notice
+}
+
+/// A title that announces a rectification notice (not a regulation or a news item).
+fn is_notice_title(title: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:巡察|巡视).*(?:整改|反馈).*(?:通报|报告|公告|公示|情况)$")
+            .expect("static regex")
+    });
+    static NOT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"办法|条例|规定|细则|会议|召开|推进会").expect("static regex")
+    });
+    RE.is_match(title) && !NOT.is_match(title)
+}
+
+/// An opening that announces the publication of rectification progress.
+fn is_notice_intro(head: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:巡察|巡视)[^。]*(?:予以公布|予以公告|予以通报|通报如下|公布如下|现将[^。]*整改[^。]*(?:公布|通报|报告))")
+            .expect("static regex")
+    });
+    RE.is_match(head)
 }
 
 fn meta_published(norm: &str) -> Option<String> {
