@@ -6,9 +6,13 @@
 //! command-line tool is a thin layer over these modules.
 
 pub mod error;
+pub mod generate;
+pub mod index;
 pub mod notice;
 pub mod parse;
 pub mod read;
+pub mod search;
+pub mod segment;
 pub mod text;
 
 pub use error::{Error, Result};

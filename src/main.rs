@@ -1,1 +1,9 @@
-fn main() {}
+//! The `zhenggai` command: index notices and search their rectification measures.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

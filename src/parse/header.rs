@@ -76,7 +76,7 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
         if let Some(next) = short[m.end()..]
             .chars()
             .next()
-            .filter(|c| "市县区".contains(*c))
+            .filter(|c| "省市县区".contains(*c))
         {
             region.push(next);
         }
@@ -86,9 +86,10 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
         || region.ends_with("自治区")
     {
         "省"
-    } else if region.ends_with('县') || region.ends_with('旗') || region.ends_with("自治县") {
-        "县"
-    } else if region.ends_with('区') && !region.ends_with("地区") {
+    } else if region.ends_with('县')
+        || region.ends_with('旗')
+        || (region.ends_with('区') && !region.ends_with("地区"))
+    {
         "县"
     } else {
         match hint {
@@ -98,17 +99,6 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
         }
     };
     (Some(region), Some(level.to_string()))
-}
-
-/// Header facts read from the lines of a notice.
-#[derive(Debug, Default)]
-pub struct Header {
-    /// Title line (index into the lines) and text.
-    pub title: Option<(usize, String)>,
-    /// Signing bodies, first one is the agency; with their line indexes.
-    pub signers: Vec<(usize, String)>,
-    /// Signature date (line index, ISO).
-    pub signed: Option<(usize, String)>,
 }
 
 /// Finds the title among the first lines: the first line that names an inspection and
@@ -134,9 +124,18 @@ pub fn find_title(lines: &[String]) -> Option<(usize, String)> {
     })
 }
 
+/// The signature block at the end of a notice.
+#[derive(Debug, Default)]
+pub struct Signature {
+    /// Signing bodies with their line indexes; the first is the agency.
+    pub signers: Vec<(usize, String)>,
+    /// The signature date: line index and ISO date.
+    pub date: Option<(usize, String)>,
+}
+
 /// Finds the signature at the end: one or more organisation lines followed by (or
 /// sharing a line with) a date.
-pub fn find_signature(norm_lines: &[String]) -> (Vec<(usize, String)>, Option<(usize, String)>) {
+pub fn find_signature(norm_lines: &[String]) -> Signature {
     let n = norm_lines.len();
     let lo = n.saturating_sub(10);
     let mut signers: Vec<(usize, String)> = Vec::new();
@@ -180,7 +179,10 @@ pub fn find_signature(norm_lines: &[String]) -> (Vec<(usize, String)>, Option<(u
             }
         }
     }
-    (signers, signed)
+    Signature {
+        signers,
+        date: signed,
+    }
 }
 
 /// The agency as the title names it: the text before 关于, without a 【…】 prefix.

@@ -106,7 +106,10 @@ pub fn parse(file: &str, text: &str) -> Notice {
     }
 
     // Signature and date at the end.
-    let (signers, signed) = header::find_signature(&norm);
+    let header::Signature {
+        signers,
+        date: signed,
+    } = header::find_signature(&norm);
     let mut excluded: Vec<usize> = signers.iter().map(|(i, _)| *i).collect();
     if let Some((i, _)) = &signed {
         excluded.push(*i);
@@ -435,6 +438,17 @@ fn clean_problem_title(t: &str) -> String {
     t
 }
 
+/// A status in brackets at the end of a heading: `（已完成）`.
+fn suffix_status(title: &str) -> Option<(Status, String)> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[\(（【\[](已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]\s*[。]?$")
+            .expect("static regex")
+    });
+    let c = RE.captures(title.trim())?;
+    let phrase = c.get(1)?.as_str();
+    Some((lines::status_of(phrase), phrase.to_string()))
+}
+
 /// Item titles: `关于“X”方面` → `X`, `关于X的问题` → `X`.
 fn clean_item_title(t: &str) -> String {
     let t = squeeze_spaces(t);
@@ -701,6 +715,10 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     }
                 }
             }
+            if st.is_empty() {
+                // `1.资金监管不严（已完成）`: a status printed in the heading itself.
+                st.extend(suffix_status(&title));
+            }
             statuses.push(st);
             built.push(Problem {
                 n: 0,
@@ -729,8 +747,6 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             if let Some((s, t)) = st.first() {
                 p.status = *s;
                 p.status_text = Some(t.clone());
-            } else if let Some(s) = heading_status(&p.title) {
-                p.status = s;
             }
         }
         notice.problems.extend(built);
@@ -780,11 +796,6 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
     }
     assign_deadlines(&mut notice.problems, &deadlines);
     notice.paragraphs.sort_by_key(|p| p.line);
-}
-
-fn heading_status(title: &str) -> Option<Status> {
-    let _ = title;
-    None
 }
 
 fn bigrams(s: &str) -> Vec<(char, char)> {

@@ -1,0 +1,143 @@
+//! The index: schema, the manifest that records what was indexed, and building.
+//!
+//! An index directory holds tantivy's files, `zhenggai.json` (the manifest: format,
+//! dictionary fingerprint, and every indexed file with its content hash) and
+//! `dict.fst` (the dictionary queries segment with).
+
+pub mod record;
+pub mod schema;
+pub mod writer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Index;
+
+use crate::error::{Error, Result};
+use crate::segment::{BigramTokenizer, WordTokenizer, CHARS, WORDS};
+
+pub use writer::{build, BuildOptions, BuildReport, Progress};
+
+/// Name of the manifest file in an index directory.
+pub const MANIFEST: &str = "zhenggai.json";
+/// Name of the query dictionary in an index directory.
+pub const DICT_FST: &str = "dict.fst";
+
+/// What one indexed file contributed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileEntry {
+    /// xxh3 hash of the file's bytes, hex.
+    pub hash: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Records indexed from it.
+    pub records: usize,
+    /// Whether it parsed as a notice.
+    pub notice: bool,
+}
+
+/// The manifest: what the index was built from and with.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Manifest {
+    /// Layout version ([`schema::FORMAT`]).
+    pub format: u32,
+    /// Fingerprint of the dictionary the index was segmented with.
+    pub dict_fingerprint: u64,
+    /// Total word frequency of that dictionary (jieba's `total`).
+    pub dict_total: u64,
+    /// Hash of the user dictionary's bytes (0 without one).
+    pub user_dict_hash: u64,
+    /// The user dictionary file, if one was given.
+    pub user_dict: Option<PathBuf>,
+    /// Indexed files by source path.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+impl Manifest {
+    /// Reads the manifest of `dir`.
+    pub fn load(dir: &Path) -> Result<Manifest> {
+        let path = dir.join(MANIFEST);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::NoIndex(dir.to_path_buf())
+            } else {
+                Error::io(&path, e)
+            }
+        })?;
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            reason: format!("{MANIFEST}: {e}"),
+        })?;
+        if m.format != schema::FORMAT {
+            return Err(Error::CorruptIndex {
+                path: dir.to_path_buf(),
+                reason: format!(
+                    "格式版本 {} (format {}), 需要 {}",
+                    m.format,
+                    m.format,
+                    schema::FORMAT
+                ),
+            });
+        }
+        Ok(m)
+    }
+
+    /// Writes the manifest atomically (temporary file, then rename).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(MANIFEST);
+        let tmp = dir.join(format!("{MANIFEST}.tmp"));
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        Ok(())
+    }
+
+    /// Records indexed in all.
+    pub fn records(&self) -> usize {
+        self.files.values().map(|f| f.records).sum()
+    }
+}
+
+/// Whether `dir` holds a zhenggai index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file() && dir.join("meta.json").is_file()
+}
+
+/// Registers the analyzers on an index. The word analyzer needs the dictionary; an
+/// index opened only for searching registers a placeholder that is never called,
+/// because queries are analyzed by [`crate::search`] itself.
+pub fn register_tokenizers(index: &Index, jieba: Option<Arc<jieba_rs::Jieba>>) {
+    let jieba = jieba.unwrap_or_else(|| Arc::new(jieba_rs::Jieba::empty()));
+    index.tokenizers().register(
+        WORDS,
+        TextAnalyzer::builder(WordTokenizer::new(jieba)).build(),
+    );
+    index.tokenizers().register(
+        CHARS,
+        TextAnalyzer::builder(BigramTokenizer::default()).build(),
+    );
+}
+
+/// Opens the tantivy index in `dir` for searching.
+pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
+    if !exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let manifest = Manifest::load(dir)?;
+    let index = Index::open_in_dir(dir).map_err(|e| Error::CorruptIndex {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if schema::Fields::from_schema(&index.schema()).is_none() {
+        return Err(Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            reason: "字段不符 (schema mismatch)".into(),
+        });
+    }
+    register_tokenizers(&index, None);
+    Ok((index, manifest))
+}

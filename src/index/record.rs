@@ -1,0 +1,135 @@
+//! Flattening a parsed notice into the records the index holds: one per measure, one
+//! per problem without measures, one per paragraph outside the problems.
+
+use serde::Serialize;
+
+use crate::notice::{Notice, Status};
+
+/// What a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A rectification measure (or a problem stated without measures).
+    Measure,
+    /// A paragraph outside the problems: preamble, plans, or any text of a document
+    /// that is not a notice.
+    Paragraph,
+}
+
+impl RecordKind {
+    /// Name stored in the index.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Measure => "measure",
+            RecordKind::Paragraph => "paragraph",
+        }
+    }
+}
+
+/// One indexed record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// Stable id: the source's key and the record's number in it (`1a2b3c4d-7`).
+    pub id: String,
+    /// Measure or paragraph.
+    pub kind: RecordKind,
+    /// The measure or paragraph text, as written.
+    pub text: String,
+    /// Problem title (empty for paragraphs).
+    pub problem: String,
+    /// Problem number in the notice (0 for paragraphs).
+    pub problem_n: usize,
+    /// Measure number within the problem (1-based; 0 for paragraphs).
+    pub measure_n: usize,
+    /// Category title.
+    pub category: String,
+    /// Item title.
+    pub item: String,
+    /// Completion status.
+    pub status: Status,
+    /// Status phrase as written.
+    pub status_text: String,
+    /// Deadline `YYYY-MM`.
+    pub deadline: String,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// Key of a source path: the first 32 bits of its xxh3 hash, in hex.
+pub fn source_key(source: &str) -> String {
+    format!(
+        "{:08x}",
+        xxhash_rust::xxh3::xxh3_64(source.as_bytes()) >> 32
+    )
+}
+
+/// The records of one notice, in document order.
+pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
+    let key = source_key(source);
+    let mut out: Vec<Record> = Vec::new();
+    let cat = |p: &crate::notice::Problem| -> (String, String) {
+        let c = p.category.and_then(|c| notice.categories.get(c));
+        let item = c
+            .and_then(|c| p.item.and_then(|i| c.items.get(i)))
+            .cloned()
+            .unwrap_or_default();
+        (c.map(|c| c.title.clone()).unwrap_or_default(), item)
+    };
+    // Problems and paragraphs interleave by line so record numbers follow the text.
+    let mut paragraphs = notice.paragraphs.iter().peekable();
+    let mut push_paragraphs_before = |line: usize, out: &mut Vec<Record>| {
+        while let Some(p) = paragraphs.next_if(|p| p.line < line) {
+            out.push(Record {
+                id: String::new(),
+                kind: RecordKind::Paragraph,
+                text: p.text.clone(),
+                problem: String::new(),
+                problem_n: 0,
+                measure_n: 0,
+                category: p.section.clone().unwrap_or_default(),
+                item: String::new(),
+                status: Status::Unspecified,
+                status_text: String::new(),
+                deadline: String::new(),
+                line: p.line,
+            });
+        }
+    };
+    for p in &notice.problems {
+        push_paragraphs_before(p.line, &mut out);
+        let (category, item) = cat(p);
+        let base = Record {
+            id: String::new(),
+            kind: RecordKind::Measure,
+            text: String::new(),
+            problem: p.title.clone(),
+            problem_n: p.n,
+            measure_n: 0,
+            category,
+            item,
+            status: p.status,
+            status_text: p.status_text.clone().unwrap_or_default(),
+            deadline: p.deadline.clone().unwrap_or_default(),
+            line: p.line,
+        };
+        if p.measures.is_empty() {
+            out.push(Record {
+                measure_n: 1,
+                ..base.clone()
+            });
+        }
+        for (k, m) in p.measures.iter().enumerate() {
+            out.push(Record {
+                text: m.text.clone(),
+                measure_n: k + 1,
+                line: m.line,
+                ..base.clone()
+            });
+        }
+    }
+    push_paragraphs_before(usize::MAX, &mut out);
+    for (i, r) in out.iter_mut().enumerate() {
+        r.id = format!("{key}-{}", i + 1);
+    }
+    out
+}

@@ -1,0 +1,155 @@
+//! The index schema: which fields exist, how each is analyzed, and what is stored.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+use crate::segment::{CHARS, WORDS};
+
+/// Version of the index layout; an index of another version must be rebuilt.
+pub const FORMAT: u32 = 1;
+
+/// Handles of every field.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Record id (`1a2b3c4d-7`), exact.
+    pub id: Field,
+    /// `measure` or `paragraph`.
+    pub kind: Field,
+    /// Measure text: jieba words (ranking), stored.
+    pub text: Field,
+    /// Measure text: CJK bigrams with positions (matching).
+    pub text_chars: Field,
+    /// Problem title: words, stored.
+    pub problem: Field,
+    /// Problem title: bigrams.
+    pub problem_chars: Field,
+    /// Category and item titles: words (ranking).
+    pub category: Field,
+    /// Category title, stored.
+    pub category_title: Field,
+    /// Category and item titles: bigrams.
+    pub category_chars: Field,
+    /// Item title, stored.
+    pub item: Field,
+    /// Agency: words, stored.
+    pub agency: Field,
+    /// Agency and its short form: bigrams (for `--agency`).
+    pub agency_chars: Field,
+    /// Agency short form, exact, fast (facets).
+    pub agency_short: Field,
+    /// Region, exact.
+    pub region: Field,
+    /// Level 省/市/县, exact, fast.
+    pub level: Field,
+    /// Status name (`completed` …), exact, fast.
+    pub status: Field,
+    /// Status phrase as written.
+    pub status_text: Field,
+    /// Deadline `YYYY-MM`.
+    pub deadline: Field,
+    /// Publication date as written (ISO).
+    pub published: Field,
+    /// Publication date as a number `YYYYMMDD` (0 if unknown), for ranges and sorting.
+    pub date: Field,
+    /// Inspection kind 巡察/巡视.
+    pub inspection: Field,
+    /// Source path, exact (deletes go by it).
+    pub source: Field,
+    /// Source line.
+    pub line: Field,
+    /// Problem number in the notice.
+    pub problem_n: Field,
+    /// Measure number in the problem.
+    pub measure_n: Field,
+    /// Notice title.
+    pub title: Field,
+}
+
+fn words(stored: bool) -> TextOptions {
+    let o = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    if stored {
+        o.set_stored()
+    } else {
+        o
+    }
+}
+
+fn chars() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(CHARS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// Builds the schema.
+pub fn build() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("kind", STRING | STORED | FAST);
+    b.add_text_field("text", words(true));
+    b.add_text_field("text_chars", chars());
+    b.add_text_field("problem", words(true));
+    b.add_text_field("problem_chars", chars());
+    b.add_text_field("category", words(false));
+    b.add_text_field("category_chars", chars());
+    b.add_text_field("item", STORED);
+    b.add_text_field("agency", words(true));
+    b.add_text_field("agency_chars", chars());
+    b.add_text_field("agency_short", STRING | STORED | FAST);
+    b.add_text_field("region", STRING | STORED);
+    b.add_text_field("level", STRING | STORED | FAST);
+    b.add_text_field("status", STRING | STORED | FAST);
+    b.add_text_field("status_text", STORED);
+    b.add_text_field("deadline", STORED);
+    b.add_text_field("published", STORED);
+    b.add_u64_field("date", INDEXED | FAST);
+    b.add_text_field("inspection", STRING | STORED);
+    b.add_text_field("source", STRING | STORED);
+    b.add_u64_field("line", STORED);
+    b.add_u64_field("problem_n", STORED);
+    b.add_u64_field("measure_n", STORED);
+    b.add_text_field("title", STORED);
+    b.add_text_field("category_title", STORED);
+    b.build()
+}
+
+impl Fields {
+    /// Looks every field up in `schema`; `None` if the schema is not this version's.
+    pub fn from_schema(schema: &Schema) -> Option<Fields> {
+        let f = |n: &str| schema.get_field(n).ok();
+        Some(Fields {
+            id: f("id")?,
+            kind: f("kind")?,
+            text: f("text")?,
+            text_chars: f("text_chars")?,
+            problem: f("problem")?,
+            problem_chars: f("problem_chars")?,
+            category: f("category")?,
+            category_title: f("category_title")?,
+            category_chars: f("category_chars")?,
+            item: f("item")?,
+            agency: f("agency")?,
+            agency_chars: f("agency_chars")?,
+            agency_short: f("agency_short")?,
+            region: f("region")?,
+            level: f("level")?,
+            status: f("status")?,
+            status_text: f("status_text")?,
+            deadline: f("deadline")?,
+            published: f("published")?,
+            date: f("date")?,
+            inspection: f("inspection")?,
+            source: f("source")?,
+            line: f("line")?,
+            problem_n: f("problem_n")?,
+            measure_n: f("measure_n")?,
+            title: f("title")?,
+        })
+    }
+}

@@ -1,0 +1,430 @@
+//! Building and updating an index from a corpus directory.
+//!
+//! Files are read and parsed in parallel (rayon), a chunk at a time so memory stays
+//! flat however large the corpus; tantivy's writer threads segment and index them.
+//! On an existing index only files whose content changed are re-read, and records of
+//! deleted files are removed. Files that cannot be read are reported by name and do
+//! not stop the rest.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+
+use super::record::{records, Record, RecordKind};
+use super::schema::{self, Fields};
+use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
+use crate::error::{Error, Result};
+use crate::notice::Notice;
+use crate::segment::Dictionary;
+
+/// Options of one build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Directory (or single file) to index.
+    pub corpus: PathBuf,
+    /// Index directory.
+    pub index: PathBuf,
+    /// Rebuild from scratch instead of updating.
+    pub rebuild: bool,
+    /// Threads for parsing and for tantivy's writer (0: all cores).
+    pub threads: usize,
+    /// User dictionary (jieba format).
+    pub user_dict: Option<PathBuf>,
+    /// Memory budget of tantivy's writer, in bytes (shared by its threads).
+    pub memory_budget: usize,
+}
+
+impl BuildOptions {
+    /// Defaults for `corpus` → `index`.
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            corpus: corpus.into(),
+            index: index.into(),
+            rebuild: false,
+            threads: 0,
+            user_dict: None,
+            memory_budget: 400 << 20,
+        }
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BuildReport {
+    /// Files found in the corpus.
+    pub files_seen: usize,
+    /// Files (re)indexed.
+    pub files_indexed: usize,
+    /// Files unchanged since the last build, left as they were.
+    pub files_unchanged: usize,
+    /// Files gone from the corpus whose records were removed.
+    pub files_removed: usize,
+    /// Indexed files that parsed as notices.
+    pub notices: usize,
+    /// Problems in them.
+    pub problems: usize,
+    /// Measure records written.
+    pub measures: usize,
+    /// Paragraph records written.
+    pub paragraphs: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Files that could not be indexed, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+    /// Whether the index was built from scratch.
+    pub rebuilt: bool,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// Progress events for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Work is known: files and bytes to read.
+    Start {
+        /// Files to read.
+        files: u64,
+        /// Bytes to read.
+        bytes: u64,
+    },
+    /// One more file read and parsed.
+    File {
+        /// Its size.
+        bytes: u64,
+    },
+    /// Committing to disk.
+    Commit,
+}
+
+/// Files of the corpus in a stable order, with the index directory left out.
+fn corpus_files(corpus: &Path, index: &Path) -> Result<Vec<PathBuf>> {
+    if corpus.is_file() {
+        return Ok(vec![corpus.to_path_buf()]);
+    }
+    if !corpus.is_dir() {
+        return Err(Error::io(
+            corpus,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "语料目录不存在 (no such corpus directory)",
+            ),
+        ));
+    }
+    let index_abs = index.canonicalize().ok();
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(corpus)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden =
+                e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+            let is_index = index_abs
+                .as_ref()
+                .is_some_and(|i| e.path().canonicalize().ok().as_ref() == Some(i));
+            !hidden && !is_index
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| corpus.to_path_buf());
+            Error::io(path, std::io::Error::other(e.to_string()))
+        })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// A file read and parsed, ready to index.
+struct Parsed {
+    source: String,
+    entry: FileEntry,
+    notice: Option<Notice>,
+    records: Vec<Record>,
+    error: Option<String>,
+}
+
+fn read_and_parse(path: &Path) -> Parsed {
+    let source = path.to_string_lossy().into_owned();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Parsed {
+                source,
+                entry: FileEntry {
+                    hash: String::new(),
+                    bytes: 0,
+                    records: 0,
+                    notice: false,
+                },
+                notice: None,
+                records: Vec::new(),
+                error: Some(e.to_string()),
+            }
+        }
+    };
+    let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+    let mut entry = FileEntry {
+        hash,
+        bytes: bytes.len() as u64,
+        records: 0,
+        notice: false,
+    };
+    match crate::read::decode_bytes(path, &bytes) {
+        Ok(src) => {
+            let notice = crate::parse::parse(&source, &src.text);
+            let recs = records(&notice, &source);
+            entry.records = recs.len();
+            entry.notice = notice.is_notice;
+            let error = src.lossy.then(|| {
+                "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
+            });
+            Parsed {
+                source,
+                entry,
+                notice: Some(notice),
+                records: recs,
+                error,
+            }
+        }
+        Err(e) => {
+            let reason = match e {
+                Error::BadFile { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            Parsed {
+                source,
+                entry,
+                notice: None,
+                records: Vec::new(),
+                error: Some(reason),
+            }
+        }
+    }
+}
+
+fn to_doc(f: &Fields, notice: &Notice, source: &str, r: &Record) -> TantivyDocument {
+    let agency = notice.agency.clone().unwrap_or_default();
+    let short = notice.agency_short.clone().unwrap_or_default();
+    let published = notice.published.clone().unwrap_or_default();
+    let date: u64 = published.replace('-', "").parse().unwrap_or(0);
+    let mut d = doc!(
+        f.id => r.id.as_str(),
+        f.kind => r.kind.as_str(),
+        f.text => r.text.as_str(),
+        f.text_chars => r.text.as_str(),
+        f.status => r.status.as_str(),
+        f.date => date,
+        f.source => source,
+        f.line => r.line as u64,
+        f.problem_n => r.problem_n as u64,
+        f.measure_n => r.measure_n as u64,
+    );
+    let mut add = |field, v: &str| {
+        if !v.is_empty() {
+            d.add_text(field, v);
+        }
+    };
+    add(f.problem, &r.problem);
+    add(f.problem_chars, &r.problem);
+    add(f.category, &r.category);
+    add(f.category, &r.item);
+    add(f.category_chars, &r.category);
+    add(f.category_chars, &r.item);
+    add(f.category_title, &r.category);
+    add(f.item, &r.item);
+    add(f.agency, &agency);
+    add(f.agency_chars, &agency);
+    add(f.agency_chars, &short);
+    add(f.agency_short, &short);
+    add(f.region, notice.region.as_deref().unwrap_or(""));
+    add(f.level, notice.level.as_deref().unwrap_or(""));
+    add(f.status_text, &r.status_text);
+    add(f.deadline, &r.deadline);
+    add(f.published, &published);
+    add(
+        f.inspection,
+        notice.inspection.kind.as_deref().unwrap_or(""),
+    );
+    add(f.title, notice.title.as_deref().unwrap_or(""));
+    d
+}
+
+/// Refuses to clear a directory that is not an index (or empty).
+fn check_clearable(dir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let ours = names.iter().any(|n| n == MANIFEST || n == "meta.json");
+    let empty = names.iter().all(|n| n.starts_with('.'));
+    if ours || empty {
+        Ok(())
+    } else {
+        Err(Error::BadFile {
+            path: dir.to_path_buf(),
+            reason: "目录非空且不是 zhenggai 索引，不会覆盖 (directory is not empty and is not a zhenggai index; refusing to overwrite)".into(),
+        })
+    }
+}
+
+fn clear_index_dir(dir: &Path) -> Result<()> {
+    check_clearable(dir)?;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let p = e.path();
+            let r = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+            r.map_err(|err| Error::io(&p, err))?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds or updates the index as `opts` says, reporting progress to `progress`.
+pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<BuildReport> {
+    let started = Instant::now();
+    let mut report = BuildReport::default();
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let dict = Dictionary::load(opts.user_dict.as_deref())?;
+    let fingerprint = dict.fingerprint();
+
+    std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
+    let previous = if super::exists(&opts.index) && !opts.rebuild {
+        match Manifest::load(&opts.index) {
+            Ok(m) if m.dict_fingerprint == fingerprint => Some(m),
+            // Another dictionary or format: every file must be segmented again.
+            _ => None,
+        }
+    } else {
+        None
+    };
+    if previous.is_none() {
+        clear_index_dir(&opts.index)?;
+        report.rebuilt = true;
+    }
+    let mut manifest = previous.unwrap_or_else(|| Manifest {
+        format: schema::FORMAT,
+        dict_fingerprint: fingerprint,
+        dict_total: dict.total(),
+        user_dict_hash: dict.user_hash,
+        user_dict: opts.user_dict.clone(),
+        files: BTreeMap::new(),
+    });
+
+    let index = if report.rebuilt {
+        Index::create_in_dir(&opts.index, schema::build())?
+    } else {
+        Index::open_in_dir(&opts.index).map_err(|e| Error::CorruptIndex {
+            path: opts.index.clone(),
+            reason: e.to_string(),
+        })?
+    };
+    let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::CorruptIndex {
+        path: opts.index.clone(),
+        reason: "字段不符 (schema mismatch)".into(),
+    })?;
+    let jieba = Arc::new(dict.jieba());
+    register_tokenizers(&index, Some(jieba));
+    let budget = opts.memory_budget.max((threads * 20) << 20);
+    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, budget)?;
+
+    // Which files to (re)read.
+    let files = corpus_files(&opts.corpus, &opts.index)?;
+    report.files_seen = files.len();
+    let current: std::collections::HashSet<String> = files
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    for gone in manifest
+        .files
+        .keys()
+        .filter(|k| !current.contains(*k))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
+        writer.delete_term(Term::from_field_text(fields.source, &gone));
+        manifest.files.remove(&gone);
+        report.files_removed += 1;
+    }
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress(Progress::Start {
+        files: files.len() as u64,
+        bytes: total_bytes,
+    });
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::PlainIo(std::io::Error::other(e)))?;
+    for chunk in files.chunks(64) {
+        let parsed: Vec<Parsed> =
+            pool.install(|| chunk.par_iter().map(|p| read_and_parse(p)).collect());
+        for p in parsed {
+            progress(Progress::File {
+                bytes: p.entry.bytes,
+            });
+            report.bytes += p.entry.bytes;
+            if let Some(old) = manifest.files.get(&p.source) {
+                if old.hash == p.entry.hash && p.notice.is_some() {
+                    report.files_unchanged += 1;
+                    continue;
+                }
+                writer.delete_term(Term::from_field_text(fields.source, &p.source));
+                manifest.files.remove(&p.source);
+            }
+            if let Some(e) = &p.error {
+                report.errors.push((PathBuf::from(&p.source), e.clone()));
+            }
+            let Some(notice) = &p.notice else { continue };
+            report.files_indexed += 1;
+            if notice.is_notice {
+                report.notices += 1;
+            }
+            report.problems += notice.problems.len();
+            for r in &p.records {
+                match r.kind {
+                    RecordKind::Measure => report.measures += 1,
+                    RecordKind::Paragraph => report.paragraphs += 1,
+                }
+                writer.add_document(to_doc(&fields, notice, &p.source, r))?;
+            }
+            manifest.files.insert(p.source.clone(), p.entry.clone());
+        }
+    }
+    progress(Progress::Commit);
+    let mut writer = writer;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    dict.write_fst(&opts.index.join(DICT_FST))?;
+    manifest.dict_total = dict.total();
+    manifest.save(&opts.index)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}

@@ -1,0 +1,568 @@
+//! Searching: queries with filters, ranking, highlighting, facets, and reading a record
+//! back in its context.
+
+pub mod query;
+pub mod snippet;
+pub mod synonyms;
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::AggregationCollector;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, Score, TantivyDocument, Term};
+
+use self::query::{chars_match, Builder, Expr};
+use self::synonyms::Synonyms;
+use crate::error::{Error, Result};
+use crate::index::schema::Fields;
+use crate::index::{Manifest, DICT_FST};
+use crate::notice::Status;
+use crate::segment::QueryDict;
+
+/// Order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest notice first, best match first within a date.
+    Date,
+}
+
+/// A search: query text and filters.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// Query in the query language ([`query`]); may be empty when a filter is given.
+    pub query: String,
+    /// Agency filter: text the agency (or its short form) contains.
+    pub agency: Option<String>,
+    /// Status filter: any of these.
+    pub status: Vec<Status>,
+    /// Category filter: text the category or item contains.
+    pub category: Option<String>,
+    /// Level filter: 省, 市 or 县.
+    pub level: Option<String>,
+    /// Published on or after (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Published on or before.
+    pub until: Option<String>,
+    /// Only measures (true) or everything.
+    pub measures_only: bool,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Order.
+    pub sort: Sort,
+    /// Turn synonyms off.
+    pub exact: bool,
+    /// Compute facets.
+    pub facets: bool,
+}
+
+impl SearchRequest {
+    /// A request for `query` with no filters, 10 hits.
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            agency: None,
+            status: Vec::new(),
+            category: None,
+            level: None,
+            since: None,
+            until: None,
+            measures_only: false,
+            limit: 10,
+            offset: 0,
+            sort: Sort::Relevance,
+            exact: false,
+            facets: false,
+        }
+    }
+
+    fn has_filter(&self) -> bool {
+        self.agency.is_some()
+            || !self.status.is_empty()
+            || self.category.is_some()
+            || self.level.is_some()
+            || self.since.is_some()
+            || self.until.is_some()
+    }
+}
+
+/// One hit: a measure (or paragraph) with where it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Stable record id.
+    pub id: String,
+    /// Score (BM25-based).
+    pub score: f32,
+    /// `measure` or `paragraph`.
+    pub kind: String,
+    /// Agency as printed.
+    pub agency: String,
+    /// Agency short form.
+    pub agency_short: String,
+    /// Region.
+    pub region: String,
+    /// 省/市/县.
+    pub level: String,
+    /// Publication date.
+    pub published: String,
+    /// Category.
+    pub category: String,
+    /// Item.
+    pub item: String,
+    /// Problem title.
+    pub problem: String,
+    /// Problem number in the notice.
+    pub problem_n: u64,
+    /// Measure number in the problem.
+    pub measure_n: u64,
+    /// Status name.
+    pub status: Status,
+    /// Status phrase as printed.
+    pub status_text: String,
+    /// Deadline `YYYY-MM`.
+    pub deadline: String,
+    /// The measure text, as written.
+    pub measure: String,
+    /// Where the query matched in `measure`: char ranges.
+    pub highlights: Vec<(usize, usize)>,
+    /// Source file.
+    pub source: String,
+    /// Source line.
+    pub line: u64,
+    /// Notice title.
+    pub title: String,
+    /// 巡察/巡视.
+    pub inspection: String,
+}
+
+/// Counts of matching records by one property.
+pub type FacetCounts = Vec<(String, u64)>;
+
+/// Counts of the matching records by agency, status, level and year.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// By agency short form.
+    pub agency: FacetCounts,
+    /// By status name.
+    pub status: FacetCounts,
+    /// By level.
+    pub level: FacetCounts,
+    /// By year of publication.
+    pub year: FacetCounts,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// Number of matching records.
+    pub total: usize,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facets, if requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+}
+
+/// An open index, ready to answer queries.
+pub struct Engine {
+    dir: PathBuf,
+    reader: IndexReader,
+    index: Index,
+    fields: Fields,
+    manifest: Manifest,
+    qdict: QueryDict,
+    synonyms: Synonyms,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("dir", &self.dir).finish()
+    }
+}
+
+/// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or last) day it covers, `YYYYMMDD`.
+pub fn date_bound(s: &str, end: bool) -> Result<u64> {
+    let bad = || {
+        Error::BadQuery(format!(
+            "日期格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD (bad date {s:?})"
+        ))
+    };
+    let parts: Vec<&str> = s.trim().split(['-', '/', '.']).collect();
+    let num = |p: &str| p.parse::<u64>().map_err(|_| bad());
+    let (y, m, d) = match parts.as_slice() {
+        [y] => (num(y)?, if end { 12 } else { 1 }, if end { 31 } else { 1 }),
+        [y, m] => (num(y)?, num(m)?, if end { 31 } else { 1 }),
+        [y, m, d] => (num(y)?, num(m)?, num(d)?),
+        _ => return Err(bad()),
+    };
+    if !(1000..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    Ok(y * 10000 + m * 100 + d)
+}
+
+fn first_str(doc: &TantivyDocument, f: tantivy::schema::Field) -> String {
+    doc.get_first(f)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn first_u64(doc: &TantivyDocument, f: tantivy::schema::Field) -> u64 {
+    doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0)
+}
+
+impl Engine {
+    /// Opens the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let (index, manifest) = crate::index::open(dir)?;
+        let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            reason: "字段不符 (schema mismatch)".into(),
+        })?;
+        let reader = index.reader().map_err(|e| Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let qdict = QueryDict::open(&dir.join(DICT_FST), manifest.dict_total)?;
+        Ok(Engine {
+            dir: dir.to_path_buf(),
+            reader,
+            index,
+            fields,
+            manifest,
+            qdict,
+            synonyms: Synonyms::built_in(),
+        })
+    }
+
+    /// The manifest of the open index.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The tantivy index (for tools built on top, such as a server).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Uses other synonym groups.
+    pub fn set_synonyms(&mut self, synonyms: Synonyms) {
+        self.synonyms = synonyms;
+    }
+
+    /// Checks that a user dictionary given for a search is the one the index was built
+    /// with (by content), so that queries segment like the index.
+    pub fn check_user_dict(&self, user_dict: Option<&Path>) -> Result<()> {
+        let hash = match user_dict {
+            Some(p) => xxhash_rust::xxh3::xxh3_64(&std::fs::read(p).map_err(|e| Error::io(p, e))?),
+            None => 0,
+        };
+        if hash == self.manifest.user_dict_hash {
+            Ok(())
+        } else {
+            Err(Error::DictMismatch(self.dir.clone()))
+        }
+    }
+
+    fn filters(&self, req: &SearchRequest) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let f = &self.fields;
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut push =
+            |q: Box<dyn Query>| out.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
+        if let Some(a) = &req.agency {
+            let q = chars_match(f.agency_chars, a).ok_or_else(|| {
+                Error::BadQuery(format!(
+                    "机构条件无可检索文字 (nothing searchable in --agency {a:?})"
+                ))
+            })?;
+            push(q);
+        }
+        if let Some(c) = &req.category {
+            let q = chars_match(f.category_chars, c).ok_or_else(|| {
+                Error::BadQuery(format!(
+                    "类别条件无可检索文字 (nothing searchable in --category {c:?})"
+                ))
+            })?;
+            push(q);
+        }
+        if !req.status.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = req
+                .status
+                .iter()
+                .map(|s| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(f.status, s.as_str()),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            push(Box::new(BooleanQuery::new(any)));
+        }
+        if let Some(l) = &req.level {
+            let l = match l.trim() {
+                "province" | "省级" => "省",
+                "city" | "市级" => "市",
+                "county" | "县级" | "区" => "县",
+                other => other,
+            };
+            push(Box::new(TermQuery::new(
+                Term::from_field_text(f.level, l),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if req.since.is_some() || req.until.is_some() {
+            let lo = match &req.since {
+                Some(s) => Bound::Included(Term::from_field_u64(f.date, date_bound(s, false)?)),
+                None => Bound::Included(Term::from_field_u64(f.date, 1)),
+            };
+            let hi = match &req.until {
+                Some(s) => Bound::Included(Term::from_field_u64(f.date, date_bound(s, true)?)),
+                None => Bound::Unbounded,
+            };
+            push(Box::new(RangeQuery::new(lo, hi)));
+        }
+        if req.measures_only {
+            push(Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, "measure"),
+                IndexRecordOption::Basic,
+            )));
+        }
+        Ok(out)
+    }
+
+    /// Parses the request's query; `None` for an empty query.
+    fn expr(&self, req: &SearchRequest) -> Result<Option<Expr>> {
+        let e = query::parse(&req.query)?;
+        if e.is_none() && !req.has_filter() {
+            return Err(Error::BadQuery(
+                "查询为空：请输入检索词或筛选条件 (empty query: give search words or a filter)"
+                    .into(),
+            ));
+        }
+        Ok(e)
+    }
+
+    /// Builds the tantivy query for a request.
+    pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
+        let expr = self.expr(req)?;
+        let mut clauses = self.filters(req)?;
+        let mut needles = Vec::new();
+        match &expr {
+            Some(e) => {
+                let expand: Option<&dyn query::Expand> = if req.exact {
+                    None
+                } else {
+                    Some(&self.synonyms)
+                };
+                let mut texts: Vec<String> = Vec::new();
+                for t in e.positive_terms() {
+                    match expand {
+                        Some(x) => texts.extend(x.alternatives(&t)),
+                        None => texts.push(t),
+                    }
+                }
+                needles = texts.clone();
+                // One small segmenter for every word of the query (and its synonyms).
+                let all: String = {
+                    let mut all = String::new();
+                    fn walk(e: &Expr, out: &mut String) {
+                        match e {
+                            Expr::Term(t) => {
+                                out.push_str(t);
+                                out.push('\n');
+                            }
+                            Expr::Not(x) => walk(x, out),
+                            Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, out)),
+                        }
+                    }
+                    walk(e, &mut all);
+                    all.push_str(&texts.join("\n"));
+                    all
+                };
+                let jieba = self.qdict.jieba_for(&all);
+                let b = Builder {
+                    fields: &self.fields,
+                    jieba: &jieba,
+                    expand,
+                };
+                clauses.push((Occur::Must, b.build(e)?));
+            }
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        Ok((Box::new(BooleanQuery::new(clauses)), needles))
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let (q, needles) = self.build_query(req)?;
+        let searcher = self.reader.searcher();
+        let limit = req.limit.max(1);
+        let sort = if req.query.trim().is_empty() {
+            Sort::Date
+        } else {
+            req.sort
+        };
+        let (addrs, total): (Vec<(f32, DocAddress)>, usize) = match sort {
+            Sort::Relevance => {
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .order_by_score();
+                searcher.search(&q, &(top, Count))?
+            }
+            Sort::Date => {
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .tweak_score(|seg: &tantivy::SegmentReader| {
+                        let col = seg.fast_fields().u64("date").ok();
+                        move |doc: tantivy::DocId, score: Score| {
+                            let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                            (d, score, std::cmp::Reverse(doc))
+                        }
+                    });
+                let (v, n) = searcher.search(&q, &(top, Count))?;
+                (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n)
+            }
+        };
+        let mut hits = Vec::with_capacity(addrs.len());
+        for (score, addr) in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let mut hit = self.hit(&doc, score);
+            hit.highlights = snippet::highlight(&hit.measure, &needles);
+            hits.push(hit);
+        }
+        let facets = if req.facets {
+            Some(self.facets(&searcher, q.as_ref())?)
+        } else {
+            None
+        };
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    fn facets(&self, searcher: &tantivy::Searcher, q: &dyn Query) -> Result<Facets> {
+        let req: Aggregations = serde_json::from_value(serde_json::json!({
+            "agency": {"terms": {"field": "agency_short", "size": 50, "missing": ""}},
+            "status": {"terms": {"field": "status", "size": 10}},
+            "level": {"terms": {"field": "level", "size": 5}},
+            "year": {"histogram": {"field": "date", "interval": 10000, "min_doc_count": 1}},
+        }))
+        .map_err(|e| Error::BadQuery(e.to_string()))?;
+        let collector = AggregationCollector::from_aggs(req, Default::default());
+        let res = searcher.search(q, &collector)?;
+        let v = serde_json::to_value(res).map_err(|e| Error::BadQuery(e.to_string()))?;
+        let buckets = |name: &str| -> FacetCounts {
+            v[name]["buckets"]
+                .as_array()
+                .map(|b| {
+                    b.iter()
+                        .filter_map(|x| {
+                            let n = x["doc_count"].as_u64()?;
+                            let key = match &x["key"] {
+                                serde_json::Value::String(s) => s.clone(),
+                                serde_json::Value::Number(k) => {
+                                    let y = k.as_f64().unwrap_or(0.0) as u64 / 10000;
+                                    if y == 0 {
+                                        String::new()
+                                    } else {
+                                        y.to_string()
+                                    }
+                                }
+                                _ => return None,
+                            };
+                            Some((key, n))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut year = buckets("year");
+        year.reverse();
+        Ok(Facets {
+            agency: buckets("agency"),
+            status: buckets("status"),
+            level: buckets("level"),
+            year,
+        })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32) -> Hit {
+        let f = &self.fields;
+        Hit {
+            id: first_str(doc, f.id),
+            score,
+            kind: first_str(doc, f.kind),
+            agency: first_str(doc, f.agency),
+            agency_short: first_str(doc, f.agency_short),
+            region: first_str(doc, f.region),
+            level: first_str(doc, f.level),
+            published: first_str(doc, f.published),
+            category: first_str(doc, f.category_title),
+            item: first_str(doc, f.item),
+            problem: first_str(doc, f.problem),
+            problem_n: first_u64(doc, f.problem_n),
+            measure_n: first_u64(doc, f.measure_n),
+            status: Status::from_stored(&first_str(doc, f.status)),
+            status_text: first_str(doc, f.status_text),
+            deadline: first_str(doc, f.deadline),
+            measure: first_str(doc, f.text),
+            highlights: Vec::new(),
+            source: first_str(doc, f.source),
+            line: first_u64(doc, f.line),
+            title: first_str(doc, f.title),
+            inspection: first_str(doc, f.inspection),
+        }
+    }
+
+    /// The record with id `id`.
+    pub fn get(&self, id: &str) -> Result<Hit> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id.trim()),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let (_, addr) = top
+            .first()
+            .ok_or_else(|| Error::NoSuchRecord(id.to_string()))?;
+        let doc: TantivyDocument = searcher.doc(*addr)?;
+        Ok(self.hit(&doc, 0.0))
+    }
+
+    /// Every record of one source file, in order.
+    pub fn records_of(&self, source: &str) -> Result<Vec<Hit>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.source, source),
+            IndexRecordOption::Basic,
+        );
+        let n = searcher.search(&q, &Count)?;
+        let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score())?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(self.hit(&doc, 0.0));
+        }
+        out.sort_by_key(|h| {
+            h.id.rsplit('-')
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+        });
+        Ok(out)
+    }
+}

@@ -1,0 +1,345 @@
+//! The query language and its translation into tantivy queries.
+//!
+//! A query is words separated by spaces, all of which must match (AND). `OR` (or `|`)
+//! between words accepts either; `NOT word` or `-word` excludes; `"…"` (or `“…”`)
+//! keeps spaces and operators inside one phrase; parentheses group.
+//!
+//! A word matches a record when its characters stand together in the measure text or
+//! the problem title, found through the bigram field: so 医共体 is found in 医共体内
+//! whether or not jieba cut it as a word. Ranking adds BM25 over jieba words of the
+//! measure text, problem title (boosted) and category, so a record that holds the
+//! query as a whole word ranks above one that holds only its characters.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::error::{Error, Result};
+use crate::index::schema::Fields;
+use crate::segment::{char_query, word_tokens};
+use crate::text::fold_width;
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    /// A word or quoted phrase.
+    Term(String),
+    /// Excluded.
+    Not(Box<Expr>),
+    /// All must match.
+    And(Vec<Expr>),
+    /// Any may match.
+    Or(Vec<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lex {
+    Word(String),
+    Phrase(String),
+    Open,
+    Close,
+    OrOp,
+    AndOp,
+    NotOp,
+}
+
+fn lex(input: &str) -> Result<Vec<Lex>> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let f = fold_width(&c.to_string()).chars().next().unwrap_or(c);
+        if c.is_whitespace() {
+            i += 1;
+        } else if f == '"' || c == '“' || c == '”' || c == '「' {
+            let close: &[char] = match c {
+                '“' => &['”', '"'],
+                '「' => &['」'],
+                _ => &['"', '＂', '”'],
+            };
+            let mut j = i + 1;
+            while j < chars.len() && !close.contains(&chars[j]) {
+                j += 1;
+            }
+            if j >= chars.len() {
+                return Err(Error::BadQuery(format!(
+                    "引号没有闭合 (unclosed quote): {input}"
+                )));
+            }
+            let phrase: String = chars[i + 1..j].iter().collect();
+            out.push(Lex::Phrase(phrase));
+            i = j + 1;
+        } else if f == '(' {
+            out.push(Lex::Open);
+            i += 1;
+        } else if f == ')' {
+            out.push(Lex::Close);
+            i += 1;
+        } else if f == '|' {
+            out.push(Lex::OrOp);
+            i += 1;
+        } else if f == '-'
+            && out
+                .last()
+                .is_none_or(|l| !matches!(l, Lex::Word(_) | Lex::Phrase(_) | Lex::Close))
+            && i + 1 < chars.len()
+            && !chars[i + 1].is_whitespace()
+        {
+            out.push(Lex::NotOp);
+            i += 1;
+        } else {
+            let mut j = i;
+            while j < chars.len() {
+                let g = fold_width(&chars[j].to_string())
+                    .chars()
+                    .next()
+                    .unwrap_or(chars[j]);
+                if chars[j].is_whitespace() || matches!(g, '(' | ')' | '"' | '|') || chars[j] == '“'
+                {
+                    break;
+                }
+                j += 1;
+            }
+            let w: String = chars[i..j].iter().collect();
+            out.push(match w.as_str() {
+                "OR" => Lex::OrOp,
+                "AND" | "&" | "&&" => Lex::AndOp,
+                "NOT" => Lex::NotOp,
+                _ => Lex::Word(w),
+            });
+            i = j;
+        }
+    }
+    Ok(out)
+}
+
+struct Parser {
+    toks: Vec<Lex>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Lex> {
+        self.toks.get(self.pos)
+    }
+    fn or(&mut self) -> Result<Expr> {
+        let mut parts = vec![self.and()?];
+        while self.peek() == Some(&Lex::OrOp) {
+            self.pos += 1;
+            parts.push(self.and()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
+    }
+    fn and(&mut self) -> Result<Expr> {
+        let mut parts = Vec::new();
+        loop {
+            match self.peek() {
+                None | Some(Lex::Close) | Some(Lex::OrOp) => break,
+                Some(Lex::AndOp) => self.pos += 1,
+                _ => parts.push(self.unary()?),
+            }
+        }
+        match parts.len() {
+            0 => Err(Error::BadQuery("缺少查询词 (missing search words)".into())),
+            1 => Ok(parts.remove(0)),
+            _ => Ok(Expr::And(parts)),
+        }
+    }
+    fn unary(&mut self) -> Result<Expr> {
+        match self.peek().cloned() {
+            Some(Lex::NotOp) => {
+                self.pos += 1;
+                Ok(Expr::Not(Box::new(self.unary()?)))
+            }
+            Some(Lex::Open) => {
+                self.pos += 1;
+                let e = self.or()?;
+                if self.peek() != Some(&Lex::Close) {
+                    return Err(Error::BadQuery(
+                        "括号没有闭合 (unclosed parenthesis)".into(),
+                    ));
+                }
+                self.pos += 1;
+                Ok(e)
+            }
+            Some(Lex::Word(w)) | Some(Lex::Phrase(w)) => {
+                self.pos += 1;
+                Ok(Expr::Term(w))
+            }
+            Some(other) => Err(Error::BadQuery(format!(
+                "意外的符号 (unexpected {other:?})"
+            ))),
+            None => Err(Error::BadQuery("查询不完整 (incomplete query)".into())),
+        }
+    }
+}
+
+/// Parses a query string. An empty (or all-blank) query gives `Ok(None)`.
+///
+/// ```
+/// use zhenggai::search::query::{parse, Expr};
+/// assert_eq!(parse("医共体 -医联体").unwrap(), Some(Expr::And(vec![
+///     Expr::Term("医共体".into()),
+///     Expr::Not(Box::new(Expr::Term("医联体".into()))),
+/// ])));
+/// assert_eq!(parse("公车 OR 公务用车").unwrap(), Some(Expr::Or(vec![
+///     Expr::Term("公车".into()), Expr::Term("公务用车".into()),
+/// ])));
+/// assert!(parse("(医共体").is_err());
+/// ```
+pub fn parse(input: &str) -> Result<Option<Expr>> {
+    let toks = lex(input)?;
+    if toks.is_empty() {
+        return Ok(None);
+    }
+    let mut p = Parser { toks, pos: 0 };
+    let e = p.or()?;
+    if p.pos != p.toks.len() {
+        return Err(Error::BadQuery(format!(
+            "多余的 ')' (unbalanced parenthesis): {input}"
+        )));
+    }
+    Ok(Some(e))
+}
+
+impl Expr {
+    /// The words and phrases that count for a match (not under NOT), for highlighting.
+    pub fn positive_terms(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        fn walk(e: &Expr, neg: bool, out: &mut Vec<String>) {
+            match e {
+                Expr::Term(t) if !neg => out.push(t.clone()),
+                Expr::Term(_) => {}
+                Expr::Not(x) => walk(x, !neg, out),
+                Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, neg, out)),
+            }
+        }
+        walk(self, false, &mut out);
+        out
+    }
+}
+
+/// Builds the tantivy query matching `text` as characters in `field`
+/// (`None` if the text has nothing searchable).
+pub fn chars_match(field: Field, text: &str) -> Option<Box<dyn Query>> {
+    let cq = char_query(text)?;
+    let terms: Vec<(usize, Term)> = cq
+        .tokens
+        .iter()
+        .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+        .collect();
+    if cq.last_is_prefix {
+        let mut q = PhrasePrefixQuery::new_with_offset(terms);
+        q.set_max_expansions(u32::MAX);
+        return Some(Box::new(q));
+    }
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.into_iter().next()?.1,
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+    }
+}
+
+/// Expands a word to the words users of this field treat as the same.
+pub trait Expand {
+    /// The word itself first, then its alternatives.
+    fn alternatives(&self, word: &str) -> Vec<String>;
+}
+
+/// Translates an [`Expr`] into a tantivy query over `fields`.
+pub struct Builder<'a> {
+    /// Index fields.
+    pub fields: &'a Fields,
+    /// Segmenter for the ranking words (must cut every term the query holds).
+    pub jieba: &'a jieba_rs::Jieba,
+    /// Synonym expansion, if on.
+    pub expand: Option<&'a dyn Expand>,
+}
+
+impl Builder<'_> {
+    fn term(&self, text: &str) -> Result<Box<dyn Query>> {
+        let alts = match self.expand {
+            Some(e) => e.alternatives(text),
+            None => vec![text.to_string()],
+        };
+        let f = self.fields;
+        let mut matchers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut scorers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for alt in &alts {
+            for (field, boost) in [(f.text_chars, 0.5), (f.problem_chars, 1.0)] {
+                if let Some(q) = chars_match(field, alt) {
+                    matchers.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                }
+            }
+            for tok in word_tokens(self.jieba, alt) {
+                for (field, boost) in [(f.text, 1.0), (f.problem, 2.0), (f.category, 0.5)] {
+                    let q = TermQuery::new(
+                        Term::from_field_text(field, &tok.text),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    scorers.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+                }
+            }
+        }
+        if matchers.is_empty() {
+            return Err(Error::BadQuery(format!(
+                "“{text}” 中没有可检索的文字 (nothing searchable in {text:?})"
+            )));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(matchers)))];
+        clauses.extend(scorers);
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Builds the query for `e`.
+    pub fn build(&self, e: &Expr) -> Result<Box<dyn Query>> {
+        Ok(match e {
+            Expr::Term(t) => self.term(t)?,
+            Expr::Not(x) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, self.build(x)?),
+            ])),
+            Expr::And(v) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut positive = false;
+                for x in v {
+                    match x {
+                        Expr::Not(inner) => clauses.push((Occur::MustNot, self.build(inner)?)),
+                        other => {
+                            positive = true;
+                            clauses.push((Occur::Must, self.build(other)?));
+                        }
+                    }
+                }
+                if !positive {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Expr::Or(v) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for x in v {
+                    clauses.push((Occur::Should, self.build(x)?));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+        })
+    }
+}
+
+/// A query that matches nothing (for an empty result without error).
+pub fn nothing() -> Box<dyn Query> {
+    Box::new(EmptyQuery)
+}

@@ -1,0 +1,534 @@
+//! Segmentation: the jieba word analyzer, the CJK bigram analyzer, and the dictionary
+//! that both the index and queries segment with.
+//!
+//! Two analyzers feed the index:
+//! - **words** ([`WordTokenizer`]): jieba-rs `cut_for_search` with HMM, positions in
+//!   chars. It ranks: a measure that contains the query as a jieba word scores higher.
+//! - **chars** ([`BigramTokenizer`]): every run of CJK characters as overlapping
+//!   bigrams plus the run's last character; ASCII letters and digits as whole tokens.
+//!   It matches: a query is found wherever its characters stand together in the text,
+//!   whatever jieba made of them (see [`char_tokens`]).
+//!
+//! The dictionary is jieba's own (`dict/jieba.dict.txt`), the domain words in
+//! `dict/domain.txt`, and an optional user dictionary. Loading all of it takes
+//! 150–250 ms, too slow for every query, so the index stores it as an FST
+//! ([`write_query_dict`]); a query loads only the words that occur in it
+//! ([`QueryDict::jieba_for`]) and segments exactly as the full dictionary would.
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::error::{Error, Result};
+use crate::text::{fold_char, is_han};
+
+/// jieba's dictionary (MIT licence, from the jieba project).
+pub const JIEBA_DICT: &str = include_str!("../dict/jieba.dict.txt");
+/// Domain words that must stay whole (医共体, 第一议题, 回头看 …).
+pub const DOMAIN_DICT: &str = include_str!("../dict/domain.txt");
+
+/// Tokenizer name of the word analyzer in the tantivy index.
+pub const WORDS: &str = "zh_words";
+/// Tokenizer name of the bigram analyzer in the tantivy index.
+pub const CHARS: &str = "zh_chars";
+
+/// The merged dictionary: `(word, freq)` sorted by word, later sources overriding
+/// earlier ones, as jieba itself does when a word is added twice.
+#[derive(Debug, Clone)]
+pub struct Dictionary {
+    entries: Vec<(String, u64)>,
+    /// Hash of the user dictionary's bytes (0 without one), recorded in the index.
+    pub user_hash: u64,
+}
+
+fn parse_dict_into(
+    map: &mut std::collections::BTreeMap<String, u64>,
+    text: &str,
+    path: Option<&Path>,
+) -> Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        let mut it = line.split_whitespace();
+        let Some(word) = it.next() else { continue };
+        let freq = match it.next() {
+            Some(f) => f.parse::<u64>().map_err(|_| Error::BadDict {
+                path: path.map_or_else(|| PathBuf::from("<built-in>"), Path::to_path_buf),
+                line: i + 1,
+                reason: format!("词频不是整数 (frequency {f:?} is not a whole number)"),
+            })?,
+            // A word without a frequency: common enough to stay whole.
+            None => 1000,
+        };
+        map.insert(word.to_string(), freq);
+    }
+    Ok(())
+}
+
+impl Dictionary {
+    /// jieba's dictionary, the domain words and, if given, a user dictionary in
+    /// jieba's format (`word [freq [tag]]` per line).
+    pub fn load(user: Option<&Path>) -> Result<Self> {
+        let mut map = std::collections::BTreeMap::new();
+        parse_dict_into(&mut map, JIEBA_DICT, None)?;
+        parse_dict_into(&mut map, DOMAIN_DICT, None)?;
+        let mut user_hash = 0;
+        if let Some(path) = user {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            user_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+            let text = String::from_utf8(bytes).map_err(|_| Error::BadDict {
+                path: path.to_path_buf(),
+                line: 0,
+                reason: "不是 UTF-8 文本 (not UTF-8 text)".into(),
+            })?;
+            parse_dict_into(&mut map, &text, Some(path))?;
+        }
+        Ok(Dictionary {
+            entries: map.into_iter().collect(),
+            user_hash,
+        })
+    }
+
+    /// Sum of all frequencies: jieba's `total`, which the query side must reproduce.
+    pub fn total(&self) -> u64 {
+        self.entries.iter().map(|(_, f)| f).sum()
+    }
+
+    /// A fingerprint of the whole dictionary; an index records it so a search can
+    /// tell whether it segments the same way.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (w, f) in &self.entries {
+            h.update(w.as_bytes());
+            h.update(&f.to_le_bytes());
+        }
+        h.digest()
+    }
+
+    /// Builds a full jieba segmenter.
+    pub fn jieba(&self) -> Jieba {
+        let mut text = String::with_capacity(self.entries.len() * 12);
+        for (w, f) in &self.entries {
+            text.push_str(w);
+            text.push(' ');
+            text.push_str(&f.to_string());
+            text.push('\n');
+        }
+        let mut jieba = Jieba::empty();
+        // The text is built here from parsed entries, so it is well-formed.
+        let _ = jieba.load_dict(&mut BufReader::new(text.as_bytes()));
+        jieba
+    }
+
+    /// Writes the dictionary as an FST map (word → frequency) for queries.
+    pub fn write_fst(&self, path: &Path) -> Result<()> {
+        let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+        let mut b = fst::MapBuilder::new(std::io::BufWriter::new(file))
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        for (w, f) in &self.entries {
+            b.insert(w, *f)
+                .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        }
+        b.finish()
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        Ok(())
+    }
+}
+
+/// The dictionary as stored in an index, for segmenting queries quickly.
+pub struct QueryDict {
+    map: fst::Map<Vec<u8>>,
+    total: u64,
+}
+
+impl std::fmt::Debug for QueryDict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryDict")
+            .field("words", &self.map.len())
+            .finish()
+    }
+}
+
+/// A word that occurs in no query text, carrying the frequency mass of the words a
+/// query does not contain, so that jieba's `total` matches the full dictionary.
+const FILLER: &str = "\u{E000}\u{E001}";
+
+impl QueryDict {
+    /// Opens the FST written by [`Dictionary::write_fst`].
+    pub fn open(path: &Path, total: u64) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let map = fst::Map::new(bytes).map_err(|e| Error::CorruptIndex {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Ok(QueryDict { map, total })
+    }
+
+    /// Dictionary words that occur in `text`, with their frequencies.
+    pub fn words_in(&self, text: &str) -> Vec<(String, u64)> {
+        let fst = self.map.as_fst();
+        let mut out = Vec::new();
+        for (start, _) in text.char_indices() {
+            let mut node = fst.root();
+            let mut out_val = fst::raw::Output::zero();
+            let bytes = &text.as_bytes()[start..];
+            for (i, &b) in bytes.iter().enumerate() {
+                let Some(t) = node.find_input(b) else { break };
+                let tr = node.transition(t);
+                out_val = out_val.cat(tr.out);
+                node = fst.node(tr.addr);
+                let end = start + i + 1;
+                if node.is_final() && text.is_char_boundary(end) {
+                    out.push((
+                        text[start..end].to_string(),
+                        out_val.cat(node.final_output()).value(),
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// A jieba segmenter that cuts `text` exactly as the full dictionary would: it
+    /// holds every dictionary word occurring in `text` and the same total frequency.
+    pub fn jieba_for(&self, text: &str) -> Jieba {
+        let mut jieba = Jieba::empty();
+        let mut sum = 0u64;
+        for (w, f) in self.words_in(text) {
+            sum += f;
+            jieba.add_word(&w, Some(f as usize), None);
+        }
+        if self.total > sum {
+            jieba.add_word(FILLER, Some((self.total - sum) as usize), None);
+        }
+        jieba
+    }
+}
+
+/// Word tokens of `text` for ranking: `cut_for_search` with HMM over the folded text,
+/// punctuation and spaces dropped, positions in chars.
+pub fn word_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
+    let folded: String = text.chars().map(fold_char).collect();
+    let same_bytes = folded.len() == text.len();
+    // Byte offset in `text` of each char, needed only when folding changed lengths.
+    let map: Vec<usize> = if same_bytes {
+        Vec::new()
+    } else {
+        text.char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect()
+    };
+    let mut out = Vec::new();
+    for t in jieba.cut_for_search(&folded, true) {
+        if !t.word.chars().any(|c| is_han(c) || c.is_alphanumeric()) {
+            continue;
+        }
+        let (from, to) = if same_bytes {
+            (t.byte_start, t.byte_end)
+        } else {
+            (map[t.start], map[t.end])
+        };
+        out.push(Token {
+            offset_from: from,
+            offset_to: to,
+            position: t.start,
+            text: t.word.to_string(),
+            position_length: 1,
+        });
+    }
+    out
+}
+
+/// A tantivy tokenizer over jieba, sharing one dictionary between clones.
+#[derive(Clone)]
+pub struct WordTokenizer {
+    jieba: Arc<Jieba>,
+    buf: Vec<Token>,
+}
+
+impl WordTokenizer {
+    /// Wraps a shared segmenter.
+    pub fn new(jieba: Arc<Jieba>) -> Self {
+        WordTokenizer {
+            jieba,
+            buf: Vec::new(),
+        }
+    }
+}
+
+/// A token stream over a buffer the tokenizer owns, so no allocation per document
+/// beyond the tokens themselves.
+pub struct BufStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for BufStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = BufStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
+        self.buf = word_tokens(&self.jieba, text);
+        BufStream {
+            tokens: &mut self.buf,
+            next: 0,
+        }
+    }
+}
+
+/// One token of the bigram analyzer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharToken {
+    /// Token text (a bigram, a run's last character, or an alphanumeric run).
+    pub text: String,
+    /// Position.
+    pub position: usize,
+    /// Byte range in the source text.
+    pub from: usize,
+    /// End of the byte range.
+    pub to: usize,
+    /// Whether this is the last character of a CJK run (a unigram).
+    pub run_end: bool,
+}
+
+/// Bigram analysis of `text`, the same for documents and queries.
+///
+/// A run of CJK characters `c0…cn` (spaces between two CJK characters do not break a
+/// run: OCR puts them at line ends) gives the bigrams `c0c1 … c(n-1)cn` at consecutive
+/// positions and the unigram `cn` after them; a run of letters or digits gives one
+/// lower-cased token. Punctuation separates runs and takes no position.
+///
+/// ```
+/// use zhenggai::segment::char_tokens;
+/// let t: Vec<String> = char_tokens("推进医共 体建设,5G").into_iter().map(|t| t.text).collect();
+/// assert_eq!(t, ["推进", "进医", "医共", "共体", "体建", "建设", "设", "5g"]);
+/// ```
+pub fn char_tokens(text: &str) -> Vec<CharToken> {
+    let mut out = Vec::new();
+    char_tokens_into(text, &mut out);
+    out
+}
+
+fn char_tokens_into(text: &str, out: &mut Vec<CharToken>) {
+    out.clear();
+    let mut pos = 0usize;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let mut i = 0;
+    while i < n {
+        let (b, c) = chars[i];
+        let f = fold_char(c);
+        if is_han(f) {
+            // Collect the run, skipping spaces between CJK characters.
+            let mut run: Vec<(usize, char)> = vec![(b, f)];
+            let mut j = i + 1;
+            loop {
+                let mut k = j;
+                while k < n && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+                if k < n && is_han(fold_char(chars[k].1)) {
+                    run.push((chars[k].0, fold_char(chars[k].1)));
+                    j = k + 1;
+                } else {
+                    break;
+                }
+            }
+            let end_byte = |idx: usize| -> usize {
+                run[idx].0 + text[run[idx].0..].chars().next().map_or(0, char::len_utf8)
+            };
+            for w in 0..run.len() {
+                let mut t = String::with_capacity(6);
+                t.push(run[w].1);
+                let run_end = w + 1 == run.len();
+                if !run_end {
+                    t.push(run[w + 1].1);
+                }
+                out.push(CharToken {
+                    text: t,
+                    position: pos,
+                    from: run[w].0,
+                    to: if run_end {
+                        end_byte(w)
+                    } else {
+                        end_byte(w + 1)
+                    },
+                    run_end,
+                });
+                pos += 1;
+            }
+            i = j;
+        } else if f.is_alphanumeric() {
+            let mut j = i;
+            let mut t = String::new();
+            while j < n {
+                let g = fold_char(chars[j].1);
+                if g.is_alphanumeric() && !is_han(g) {
+                    t.push(g);
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let to = chars.get(j).map_or(text.len(), |(b, _)| *b);
+            out.push(CharToken {
+                text: t,
+                position: pos,
+                from: b,
+                to,
+                run_end: false,
+            });
+            pos += 1;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The bigram analyzer as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct BigramTokenizer {
+    scratch: Vec<CharToken>,
+    buf: Vec<Token>,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BufStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
+        char_tokens_into(text, &mut self.scratch);
+        self.buf.clear();
+        self.buf.extend(self.scratch.drain(..).map(|t| Token {
+            offset_from: t.from,
+            offset_to: t.to,
+            position: t.position,
+            text: t.text,
+            position_length: 1,
+        }));
+        BufStream {
+            tokens: &mut self.buf,
+            next: 0,
+        }
+    }
+}
+
+/// How a query string matches in the bigram field: the tokens to find at consecutive
+/// positions, the last of which may be a prefix (a single CJK character at the end of
+/// the query can begin a longer run in the text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharQuery {
+    /// `(position offset, token)`.
+    pub tokens: Vec<(usize, String)>,
+    /// Whether the last token is matched as a prefix.
+    pub last_is_prefix: bool,
+}
+
+/// Analyzes a query for the bigram field. Inside the query the analysis is the same as
+/// for documents; at its end the text may go on, so the final unigram of the last CJK
+/// run is dropped (its bigram already ends with it), unless the run is one character,
+/// which then matches any token it begins.
+///
+/// ```
+/// use zhenggai::segment::char_query;
+/// let q = char_query("医共体").unwrap();
+/// assert_eq!(q.tokens, [(0, "医共".to_string()), (1, "共体".to_string())]);
+/// assert!(!q.last_is_prefix);
+/// assert!(char_query("药").unwrap().last_is_prefix);
+/// assert!(char_query("“”").is_none());
+/// ```
+pub fn char_query(text: &str) -> Option<CharQuery> {
+    let mut toks = char_tokens(text);
+    let last = toks.last()?.clone();
+    let mut last_is_prefix = false;
+    if last.run_end {
+        let single =
+            toks.len() < 2 || toks[toks.len() - 2].run_end || !is_han_token(&toks[toks.len() - 2]);
+        if single {
+            last_is_prefix = true;
+        } else {
+            toks.pop();
+        }
+    }
+    Some(CharQuery {
+        tokens: toks.into_iter().map(|t| (t.position, t.text)).collect(),
+        last_is_prefix,
+    })
+}
+
+fn is_han_token(t: &CharToken) -> bool {
+    t.text.chars().next().is_some_and(is_han)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bigram_positions_and_offsets() {
+        let t = char_tokens("Ａ医共");
+        assert_eq!(t[0].text, "a");
+        assert_eq!(t[1].text, "医共");
+        assert_eq!((t[1].from, t[1].to), (3, 9));
+        assert_eq!(t[2].text, "共");
+        assert!(t[2].run_end);
+        assert_eq!(t[2].position, 2);
+    }
+
+    #[test]
+    fn single_char_run_in_query_middle_is_exact() {
+        let q = char_query("2023年5月").unwrap();
+        let toks: Vec<&str> = q.tokens.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(toks, ["2023", "年", "5", "月"]);
+        assert!(q.last_is_prefix);
+    }
+
+    #[test]
+    fn reduced_dictionary_segments_like_the_full_one() {
+        let dict = Dictionary::load(None).unwrap();
+        let full = dict.jieba();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dict.fst");
+        dict.write_fst(&path).unwrap();
+        let qd = QueryDict::open(&path, dict.total()).unwrap();
+        for text in [
+            "中华人民共和国人民大会堂",
+            "加快推进医共体建设,医联体内检查检验结果互认",
+            "落实“第一议题”制度和三重一大决策",
+            "家庭医生签约服务覆盖率",
+            "市卫健委公务用车管理不规范",
+            "5G智慧化急救体系建设任务进度滞后",
+        ] {
+            let small = qd.jieba_for(text);
+            let a: Vec<_> = full
+                .cut_for_search(text, true)
+                .into_iter()
+                .map(|t| t.word)
+                .collect();
+            let b: Vec<_> = small
+                .cut_for_search(text, true)
+                .into_iter()
+                .map(|t| t.word)
+                .collect();
+            assert_eq!(a, b, "{text}");
+        }
+    }
+}
