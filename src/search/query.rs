@@ -83,11 +83,8 @@ fn lex(input: &str) -> Result<Vec<Lex>> {
             out.push(Lex::OrOp);
             i += 1;
         } else if f == '-'
-            && out
-                .last()
-                .is_none_or(|l| !matches!(l, Lex::Word(_) | Lex::Phrase(_) | Lex::Close))
-            && i + 1 < chars.len()
-            && !chars[i + 1].is_whitespace()
+            && (i == 0 || chars[i - 1].is_whitespace() || matches!(chars[i - 1], '(' | '（'))
+            && chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
         {
             out.push(Lex::NotOp);
             i += 1;
