@@ -209,9 +209,22 @@ impl QueryDict {
 }
 
 /// Word tokens of `text` for ranking: `cut_for_search` with HMM over the folded text,
-/// punctuation and spaces dropped, positions in chars.
+/// words of two or more characters (or letters/digits), positions in chars.
 pub fn word_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
-    let folded: String = text.chars().map(fold_char).collect();
+    let mut buf = Vec::new();
+    let n = word_tokens_into(jieba, text, &mut buf);
+    buf.truncate(n);
+    buf
+}
+
+/// [`word_tokens`] into a reused buffer; returns the number of tokens.
+fn word_tokens_into(jieba: &Jieba, text: &str, buf: &mut Vec<Token>) -> usize {
+    let needs_fold = text.chars().any(|c| fold_char(c) != c);
+    let folded: std::borrow::Cow<'_, str> = if needs_fold {
+        std::borrow::Cow::Owned(text.chars().map(fold_char).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let same_bytes = folded.len() == text.len();
     // Byte offset in `text` of each char, needed only when folding changed lengths.
     let map: Vec<usize> = if same_bytes {
@@ -222,9 +235,13 @@ pub fn word_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
             .chain([text.len()])
             .collect()
     };
-    let mut out = Vec::new();
+    let mut n = 0;
     for t in jieba.cut_for_search(&folded, true) {
-        if !t.word.chars().any(|c| is_han(c) || c.is_alphanumeric()) {
+        // Single characters carry no word-level signal (the bigram field finds them)
+        // and make up a third of the tokens: leaving them out speeds indexing.
+        let mut cs = t.word.chars();
+        let single = cs.next().is_some() && cs.next().is_none();
+        if single || !t.word.chars().any(|c| is_han(c) || c.is_alphanumeric()) {
             continue;
         }
         let (from, to) = if same_bytes {
@@ -232,15 +249,19 @@ pub fn word_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
         } else {
             (map[t.start], map[t.end])
         };
-        out.push(Token {
-            offset_from: from,
-            offset_to: to,
-            position: t.start,
-            text: t.word.to_string(),
-            position_length: 1,
-        });
+        if n == buf.len() {
+            buf.push(Token::default());
+        }
+        let tok = &mut buf[n];
+        tok.text.clear();
+        tok.text.push_str(t.word);
+        tok.offset_from = from;
+        tok.offset_to = to;
+        tok.position = t.start;
+        tok.position_length = 1;
+        n += 1;
     }
-    out
+    n
 }
 
 /// A tantivy tokenizer over jieba, sharing one dictionary between clones.
@@ -263,7 +284,7 @@ impl WordTokenizer {
 /// A token stream over a buffer the tokenizer owns, so no allocation per document
 /// beyond the tokens themselves.
 pub struct BufStream<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     next: usize,
 }
 
@@ -287,9 +308,9 @@ impl TokenStream for BufStream<'_> {
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = BufStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
-        self.buf = word_tokens(&self.jieba, text);
+        let n = word_tokens_into(&self.jieba, text, &mut self.buf);
         BufStream {
-            tokens: &mut self.buf,
+            tokens: &mut self.buf[..n],
             next: 0,
         }
     }
@@ -324,108 +345,123 @@ pub struct CharToken {
 /// ```
 pub fn char_tokens(text: &str) -> Vec<CharToken> {
     let mut out = Vec::new();
-    char_tokens_into(text, &mut out);
+    for_each_char_token(text, |t: &str, position, from, to, run_end| {
+        out.push(CharToken {
+            text: t.to_string(),
+            position,
+            from,
+            to,
+            run_end,
+        })
+    });
     out
 }
 
-fn char_tokens_into(text: &str, out: &mut Vec<CharToken>) {
-    out.clear();
+/// The bigram analysis as a callback `(token, position, from, to, run_end)`, without
+/// allocating per token: the hot path of indexing.
+pub fn for_each_char_token(text: &str, mut emit: impl FnMut(&str, usize, usize, usize, bool)) {
     let mut pos = 0usize;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let mut i = 0;
-    while i < n {
-        let (b, c) = chars[i];
+    let mut buf = String::with_capacity(64);
+    // The previous CJK char of the current run: (folded char, byte offset).
+    let mut prev: Option<(char, usize)> = None;
+    // Start of the current run of letters or digits.
+    let mut alnum_start: Option<usize> = None;
+    let flush_run_end =
+        |prev: &mut Option<(char, usize)>,
+         pos: &mut usize,
+         buf: &mut String,
+         emit: &mut dyn FnMut(&str, usize, usize, usize, bool)| {
+            if let Some((p, pb)) = prev.take() {
+                buf.clear();
+                buf.push(p);
+                emit(buf, *pos, pb, pb + p.len_utf8(), true);
+                *pos += 1;
+            }
+        };
+    let mut iter = text.char_indices().peekable();
+    while let Some((b, c)) = iter.next() {
         let f = fold_char(c);
         if is_han(f) {
-            // Collect the run, skipping spaces between CJK characters.
-            let mut run: Vec<(usize, char)> = vec![(b, f)];
-            let mut j = i + 1;
-            loop {
-                let mut k = j;
-                while k < n && chars[k].1.is_whitespace() {
-                    k += 1;
-                }
-                if k < n && is_han(fold_char(chars[k].1)) {
-                    run.push((chars[k].0, fold_char(chars[k].1)));
-                    j = k + 1;
-                } else {
-                    break;
-                }
-            }
-            let end_byte = |idx: usize| -> usize {
-                run[idx].0 + text[run[idx].0..].chars().next().map_or(0, char::len_utf8)
-            };
-            for w in 0..run.len() {
-                let mut t = String::with_capacity(6);
-                t.push(run[w].1);
-                let run_end = w + 1 == run.len();
-                if !run_end {
-                    t.push(run[w + 1].1);
-                }
-                out.push(CharToken {
-                    text: t,
-                    position: pos,
-                    from: run[w].0,
-                    to: if run_end {
-                        end_byte(w)
-                    } else {
-                        end_byte(w + 1)
-                    },
-                    run_end,
-                });
+            if let Some(start) = alnum_start.take() {
+                buf.clear();
+                buf.extend(text[start..b].chars().map(fold_char));
+                emit(&buf, pos, start, b, false);
                 pos += 1;
             }
-            i = j;
-        } else if f.is_alphanumeric() {
-            let mut j = i;
-            let mut t = String::new();
-            while j < n {
-                let g = fold_char(chars[j].1);
-                if g.is_alphanumeric() && !is_han(g) {
-                    t.push(g);
-                    j += 1;
-                } else {
-                    break;
-                }
+            if let Some((p, pb)) = prev {
+                buf.clear();
+                buf.push(p);
+                buf.push(f);
+                emit(&buf, pos, pb, b + c.len_utf8(), false);
+                pos += 1;
             }
-            let to = chars.get(j).map_or(text.len(), |(b, _)| *b);
-            out.push(CharToken {
-                text: t,
-                position: pos,
-                from: b,
-                to,
-                run_end: false,
-            });
-            pos += 1;
-            i = j;
+            prev = Some((f, b));
+        } else if c.is_whitespace() && prev.is_some() {
+            // Spaces between two CJK characters do not end the run.
+            let next_han = loop {
+                match iter.peek() {
+                    Some(&(_, n)) if n.is_whitespace() => {
+                        iter.next();
+                    }
+                    Some(&(_, n)) => break is_han(fold_char(n)),
+                    None => break false,
+                }
+            };
+            if !next_han {
+                flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
+            }
+        } else if f.is_alphanumeric() {
+            flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
+            if alnum_start.is_none() {
+                alnum_start = Some(b);
+            }
         } else {
-            i += 1;
+            flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
+            if let Some(start) = alnum_start.take() {
+                buf.clear();
+                buf.extend(text[start..b].chars().map(fold_char));
+                emit(&buf, pos, start, b, false);
+                pos += 1;
+            }
         }
+    }
+    flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
+    if let Some(start) = alnum_start.take() {
+        buf.clear();
+        buf.extend(text[start..].chars().map(fold_char));
+        emit(&buf, pos, start, text.len(), false);
     }
 }
 
-/// The bigram analyzer as a tantivy tokenizer.
+/// The bigram analyzer as a tantivy tokenizer. Token buffers are reused from one
+/// document to the next.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer {
-    scratch: Vec<CharToken>,
     buf: Vec<Token>,
+    len: usize,
 }
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = BufStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
-        char_tokens_into(text, &mut self.scratch);
-        self.buf.clear();
-        self.buf.extend(self.scratch.drain(..).map(|t| Token {
-            offset_from: t.from,
-            offset_to: t.to,
-            position: t.position,
-            text: t.text,
-            position_length: 1,
-        }));
+        let mut n = 0usize;
+        let buf = &mut self.buf;
+        for_each_char_token(text, |t, position, from, to, _| {
+            if n == buf.len() {
+                buf.push(Token::default());
+            }
+            let tok = &mut buf[n];
+            tok.text.clear();
+            tok.text.push_str(t);
+            tok.position = position;
+            tok.offset_from = from;
+            tok.offset_to = to;
+            tok.position_length = 1;
+            n += 1;
+        });
+        self.len = n;
         BufStream {
-            tokens: &mut self.buf,
+            tokens: &mut self.buf[..n],
             next: 0,
         }
     }

@@ -350,6 +350,12 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     register_tokenizers(&index, Some(jieba));
     let budget = opts.memory_budget.max((threads * 20) << 20);
     let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, budget)?;
+    if report.rebuilt {
+        // A fresh build writes a few large segments; merging them as they appear
+        // would read and write everything again. Updates keep the default policy so
+        // segments with deleted records are merged away.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
 
     // Which files to (re)read.
     let files = corpus_files(&opts.corpus, &opts.index)?;
