@@ -102,3 +102,26 @@ pub fn assert_exact(stem: &str, notice: &Notice, gold: &Value) {
         }
     }
 }
+
+/// Builds an index of `corpus` into a fresh temporary directory.
+pub fn build_index(corpus: &std::path::Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = zhenggai::index::BuildOptions::new(corpus, dir.path());
+    let report = zhenggai::index::build(&opts, &mut |_| {}).expect("index builds");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    dir
+}
+
+/// The repository's seeds directory.
+pub fn seeds() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+/// Writes `files` (name, text) into a fresh temporary corpus directory.
+pub fn corpus(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    dir
+}

@@ -1,0 +1,347 @@
+//! Search behaviour on the seed notices and on small corpora written for each case:
+//! full recall of literal matches, phrases and boolean operators over the overlapping
+//! tokens of `cut_for_search`, whole-word ranking, filters, facets, synonyms, show.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use zhenggai::index::record::records;
+use zhenggai::notice::Status;
+use zhenggai::search::{Engine, SearchRequest};
+
+/// One index of the seeds for the whole test binary.
+fn seeds_engine() -> &'static Engine {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let dir = DIR.get_or_init(|| common::build_index(&common::seeds()));
+        Engine::open(dir.path()).expect("opens")
+    })
+}
+
+fn squash(s: &str) -> String {
+    zhenggai::text::fold(&s.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+}
+
+/// Ids of every seed record whose measure text or problem title contains `term`.
+fn truth(term: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let needle = squash(term);
+    for entry in std::fs::read_dir(common::seeds()).expect("seeds") {
+        let path = entry.expect("entry").path();
+        let src = zhenggai::read::read_file(&path).expect("read");
+        let source = path.to_string_lossy().into_owned();
+        let notice = zhenggai::parse::parse(&source, &src.text);
+        for r in records(&notice, &source) {
+            if squash(&r.text).contains(&needle) || squash(&r.problem).contains(&needle) {
+                out.insert(r.id);
+            }
+        }
+    }
+    out
+}
+
+fn ids(engine: &Engine, req: &SearchRequest) -> BTreeSet<String> {
+    engine
+        .search(req)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn exact(q: &str) -> SearchRequest {
+    let mut r = SearchRequest::new(q);
+    r.limit = 10_000;
+    r.exact = true;
+    r
+}
+
+/// Terms of this field: institutions, programmes, slogans, two-character words,
+/// idioms, words jieba does not know, and strings that cross jieba word boundaries.
+const TERMS: &[&str] = &[
+    "医共体",
+    "医联体",
+    "公务用车",
+    "第一议题",
+    "三重一大",
+    "一岗双责",
+    "回头看",
+    "家庭医生",
+    "分级诊疗",
+    "民主生活会",
+    "组织生活会",
+    "医养结合",
+    "中医药",
+    "卫生院",
+    "乡村医生",
+    "村医",
+    "红十字会",
+    "计生协会",
+    "疾控中心",
+    "专科联盟",
+    "五大中心",
+    "百千万工程",
+    "优质服务基层行",
+    "八项规定",
+    "两个责任",
+    "接诉即办",
+    "预约挂号",
+    "检验检查",
+    "互认",
+    "整改",
+    "监督",
+    "培训",
+    "约谈",
+    "谈话提醒",
+    "举一反三",
+    "立行立改",
+    "真改实改",
+    "标本兼治",
+    "5G",
+    "PCR",
+    "医共体内",
+    "体建设",
+    "院前急救",
+    "精神专科医院",
+    "差旅费",
+    "限额以下采购",
+    "化债",
+    "共同体",
+    "深汕中心医院",
+    "台汀区",
+];
+
+#[test]
+fn every_literal_match_is_found_in_the_seeds() {
+    let engine = seeds_engine();
+    assert!(TERMS.len() >= 40);
+    for term in TERMS {
+        let want = truth(term);
+        let got = ids(engine, &exact(term));
+        let missing: Vec<_> = want.difference(&got).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        assert!(
+            missing.is_empty(),
+            "{term}: missed {} of {}: {missing:?}",
+            missing.len(),
+            want.len()
+        );
+        assert!(
+            extra.is_empty(),
+            "{term}: {} hits do not contain it: {extra:?}",
+            extra.len()
+        );
+    }
+}
+
+#[test]
+fn yigongti_hits_four_agencies_and_every_hit_mentions_it() {
+    let engine = seeds_engine();
+    let mut req = SearchRequest::new("医共体");
+    req.limit = 200;
+    let res = engine.search(&req).expect("search");
+    let agencies: BTreeSet<&str> = res.hits.iter().map(|h| h.agency_short.as_str()).collect();
+    assert_eq!(
+        agencies,
+        BTreeSet::from([
+            "怀化市卫生健康委员会",
+            "新野县卫生健康委",
+            "汕尾市卫生健康局",
+            "闽清县卫生健康局"
+        ])
+    );
+    for h in &res.hits {
+        assert!(
+            squash(&h.measure).contains("医共体") || squash(&h.problem).contains("医共体"),
+            "{}",
+            h.measure
+        );
+        assert!(!h.highlights.is_empty(), "{} has a highlight", h.id);
+    }
+    assert_eq!(res.total, truth("医共体").len());
+}
+
+#[test]
+fn phrase_and_boolean_queries_over_overlapping_tokens() {
+    let dir = common::corpus(&[
+        ("a.txt", "推进家庭医生签约服务。"),
+        ("b.txt", "家庭医生与患者签约。"),
+        ("c.txt", "签约仪式。"),
+        ("d.txt", "中华人民共和国人民大会堂。"),
+    ]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    let files = |q: &str| -> Vec<String> {
+        let mut v: Vec<String> = e
+            .search(&exact(q))
+            .expect("search")
+            .hits
+            .iter()
+            .map(|h| {
+                std::path::Path::new(&h.source)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // A word is a contiguous string: 家庭医生签约 only where the five characters stand together.
+    assert_eq!(files("家庭医生签约"), ["a.txt"]);
+    assert_eq!(files("\"家庭医生签约\""), ["a.txt"]);
+    // Space is AND: both words anywhere.
+    assert_eq!(files("家庭医生 签约"), ["a.txt", "b.txt"]);
+    assert_eq!(files("签约 -家庭医生"), ["c.txt"]);
+    assert_eq!(files("签约 NOT 家庭医生"), ["c.txt"]);
+    assert_eq!(files("患者 OR 仪式"), ["b.txt", "c.txt"]);
+    assert_eq!(files("(患者 OR 仪式) 签约"), ["b.txt", "c.txt"]);
+    // Strings inside and across jieba's words.
+    assert_eq!(files("共和国人民"), ["d.txt"]);
+    assert_eq!(files("人民共和"), ["d.txt"]);
+    assert_eq!(files("和国人"), ["d.txt"]);
+    assert!(files("人民共和国大会").is_empty());
+}
+
+#[test]
+fn whole_word_ranks_above_characters_only() {
+    // jieba cuts 办公/务必 in one text and 公务 as a word in the other.
+    let dir = common::corpus(&[
+        ("chars.txt", "各科室办公务必规范有序。"),
+        ("word.txt", "各科室加强公务管理有序。"),
+    ]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    let res = e.search(&exact("公务")).expect("search");
+    assert_eq!(res.total, 2);
+    assert!(
+        res.hits[0].source.ends_with("word.txt"),
+        "{:?}",
+        res.hits[0].source
+    );
+    assert!(res.hits[0].score > res.hits[1].score);
+}
+
+#[test]
+fn filters_by_agency_status_level_and_date() {
+    let e = seeds_engine();
+    let mut req = SearchRequest::new("");
+    req.agency = Some("怀化".into());
+    req.status = vec![Status::Phased];
+    req.limit = 100;
+    let res = e.search(&req).expect("search");
+    // 怀化 has three phased problems with 5 + 2 + 2 measures.
+    assert_eq!(res.total, 9);
+    assert!(res
+        .hits
+        .iter()
+        .all(|h| h.agency.contains("怀化") && h.status == Status::Phased));
+
+    let mut req = SearchRequest::new("医共体");
+    req.level = Some("县".into());
+    req.limit = 100;
+    let res = e.search(&req).expect("search");
+    assert!(res.total > 0);
+    assert!(res.hits.iter().all(|h| h.level == "县"));
+
+    let mut req = SearchRequest::new("整改");
+    req.since = Some("2024".into());
+    req.limit = 1000;
+    let res = e.search(&req).expect("search");
+    assert!(res.total > 0);
+    assert!(
+        res.hits
+            .iter()
+            .all(|h| h.published.as_str() >= "2024-01-01"),
+        "since"
+    );
+    let mut req2 = SearchRequest::new("整改");
+    req2.limit = 1000;
+    assert!(e.search(&req2).expect("search").total > res.total);
+
+    let mut req = SearchRequest::new("医共体");
+    req.status = Status::parse_user("未完成").expect("status");
+    req.limit = 100;
+    let res = e.search(&req).expect("search");
+    assert!(res.hits.iter().all(|h| matches!(
+        h.status,
+        Status::InProgress | Status::Phased | Status::BasicallyCompleted
+    )));
+    assert!(res.total >= 1);
+}
+
+#[test]
+fn facets_count_the_matching_records() {
+    let e = seeds_engine();
+    let mut req = SearchRequest::new("医共体");
+    req.facets = true;
+    let res = e.search(&req).expect("search");
+    let f = res.facets.expect("facets");
+    let sum = |v: &[(String, u64)]| v.iter().map(|(_, n)| *n).sum::<u64>() as usize;
+    assert_eq!(sum(&f.agency), res.total);
+    assert_eq!(sum(&f.status), res.total);
+    assert_eq!(sum(&f.year), res.total);
+    assert!(f
+        .agency
+        .iter()
+        .any(|(a, n)| a == "汕尾市卫生健康局" && *n == 2));
+    assert!(f.year.iter().any(|(y, _)| y == "2023"));
+}
+
+#[test]
+fn synonyms_widen_and_exact_turns_them_off() {
+    let dir = common::corpus(&[
+        ("a.txt", "规范公务用车管理。"),
+        ("b.txt", "清理超标公车。"),
+        ("c.txt", "推进县域医疗共同体建设。"),
+    ]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    assert_eq!(
+        e.search(&SearchRequest::new("公车")).expect("search").total,
+        2
+    );
+    assert_eq!(e.search(&exact("公车")).expect("search").total, 1);
+    assert_eq!(
+        e.search(&SearchRequest::new("医共体"))
+            .expect("search")
+            .total,
+        1
+    );
+    assert_eq!(e.search(&exact("医共体")).expect("search").total, 0);
+}
+
+#[test]
+fn show_reads_a_hit_back_by_its_stable_id() {
+    let e = seeds_engine();
+    let res = e
+        .search(&SearchRequest::new("医联体建设滞后"))
+        .expect("search");
+    let top = &res.hits[0];
+    let again = e.get(&top.id).expect("get");
+    assert_eq!(again.measure, top.measure);
+    assert_eq!(again.problem, "医联体建设滞后");
+    let all = e.records_of(&top.source).expect("records");
+    let same_problem = all
+        .iter()
+        .filter(|h| h.problem_n == top.problem_n && h.kind == "measure")
+        .count();
+    assert_eq!(same_problem, 6);
+    assert!(e.get("nope-1").is_err());
+}
+
+#[test]
+fn bad_queries_are_errors_not_panics() {
+    let e = seeds_engine();
+    for q in ["", "   ", "(医共体", "\"医共体", "“”", "-"] {
+        assert!(e.search(&SearchRequest::new(q)).is_err(), "{q:?}");
+    }
+    let mut req = SearchRequest::new("医共体");
+    req.since = Some("2024-13".into());
+    assert!(e.search(&req).is_err());
+}
