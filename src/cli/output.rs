@@ -106,7 +106,7 @@ fn hit_block(out: &mut impl Write, rank: usize, h: &Hit, color: bool) -> io::Res
     let problem = if h.problem.is_empty() {
         String::new()
     } else {
-        format!("问题 {}", h.problem)
+        format!("问题：{}", h.problem)
     };
     if !problem.is_empty() {
         path.push(&problem);
