@@ -219,12 +219,26 @@ pub fn word_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
 
 /// [`word_tokens`] into a reused buffer; returns the number of tokens.
 fn word_tokens_into(jieba: &Jieba, text: &str, buf: &mut Vec<Token>) -> usize {
-    let needs_fold = text.chars().any(|c| fold_char(c) != c);
-    let folded: std::borrow::Cow<'_, str> = if needs_fold {
-        std::borrow::Cow::Owned(text.chars().map(fold_char).collect())
-    } else {
-        std::borrow::Cow::Borrowed(text)
+    // Traditional to simplified and lower case, which keep every char's byte length;
+    // full-width letters and digits stay (the bigram field folds them for matching).
+    let fold_same_width = |c: char| {
+        let f = fold_char(c);
+        if f.len_utf8() == c.len_utf8() {
+            f
+        } else {
+            c
+        }
     };
+    let folded: std::borrow::Cow<'_, str> =
+        match text.char_indices().find(|&(_, c)| fold_same_width(c) != c) {
+            None => std::borrow::Cow::Borrowed(text),
+            Some((at, _)) => {
+                let mut s = String::with_capacity(text.len());
+                s.push_str(&text[..at]);
+                s.extend(text[at..].chars().map(fold_same_width));
+                std::borrow::Cow::Owned(s)
+            }
+        };
     let same_bytes = folded.len() == text.len();
     // Byte offset in `text` of each char, needed only when folding changed lengths.
     let map: Vec<usize> = if same_bytes {

@@ -4,8 +4,34 @@
 //! used only for matching. Folding is one char to one char, so offsets found in a
 //! folded view are valid in the original text, counted in chars.
 
-/// Folds one character for matching: full-width ASCII forms to ASCII, the ideographic
-/// space to a space, ASCII letters to lower case.
+use std::sync::LazyLock;
+
+/// Traditional → simplified characters, one to one (from the fast2s project, MIT).
+const T2S: &str = include_str!("../dict/t2s.txt");
+
+/// First and last char of the range the conversion table covers.
+const T2S_FIRST: u32 = 0x3400;
+const T2S_LAST: u32 = 0xFAFF;
+
+/// A dense table over `T2S_FIRST..=T2S_LAST`: one lookup per character, no search.
+static T2S_TABLE: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut table: Vec<char> = (T2S_FIRST..=T2S_LAST)
+        .map(|u| char::from_u32(u).unwrap_or(' '))
+        .collect();
+    for line in T2S.lines() {
+        let mut cs = line.split_whitespace().filter_map(|w| w.chars().next());
+        if let (Some(t), Some(s)) = (cs.next(), cs.next()) {
+            if (T2S_FIRST..=T2S_LAST).contains(&(t as u32)) {
+                table[(t as u32 - T2S_FIRST) as usize] = s;
+            }
+        }
+    }
+    table
+});
+
+/// Folds one character for matching: traditional characters to simplified ones,
+/// full-width ASCII forms to ASCII, the ideographic space to a space, ASCII letters
+/// to lower case. One char always gives one char.
 ///
 /// ```
 /// use zhenggai::text::fold_char;
@@ -13,15 +39,22 @@
 /// assert_eq!(fold_char('１'), '1');
 /// assert_eq!(fold_char('：'), ':');
 /// assert_eq!(fold_char('医'), '医');
+/// assert_eq!(fold_char('醫'), '医');
+/// assert_eq!(fold_char('衛'), '卫');
 /// ```
 #[inline]
 pub fn fold_char(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
+            .unwrap_or(c)
+            .to_ascii_lowercase(),
         '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_lowercase()
+        '\u{3400}'..='\u{FAFF}' => T2S_TABLE
+            .get((c as u32 - T2S_FIRST) as usize)
+            .copied()
+            .unwrap_or(c),
+        _ => c.to_ascii_lowercase(),
+    }
 }
 
 /// Folds a whole string with [`fold_char`].

@@ -50,12 +50,26 @@ fn every_literal_match_is_found_in_the_laws() {
         let mut req = SearchRequest::new(*term);
         req.exact = true;
         req.limit = want.len() + 10;
-        let got: BTreeSet<String> = engine.search(&req).expect("search").hits.into_iter().map(|h| h.id).collect();
+        let got: BTreeSet<String> = engine
+            .search(&req)
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
         let got: BTreeSet<&str> = got.iter().map(String::as_str).collect();
         println!("{term}\t{} expected\t{} returned", want.len(), got.len());
         assert_eq!(want.difference(&got).count(), 0, "{term}: missed records");
-        assert_eq!(got.difference(&want).count(), 0, "{term}: hits without the term");
+        assert_eq!(
+            got.difference(&want).count(),
+            0,
+            "{term}: hits without the term"
+        );
         total_want += want.len();
     }
-    println!("{} records over {} terms, recall 100%", total_want, common::TERMS.len());
+    println!(
+        "{} records over {} terms, recall 100%",
+        total_want,
+        common::TERMS.len()
+    );
 }

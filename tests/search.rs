@@ -290,3 +290,105 @@ fn bad_queries_are_errors_not_panics() {
     req.since = Some("2024-13".into());
     assert!(e.search(&req).is_err());
 }
+
+#[test]
+fn traditional_and_simplified_match_each_other() {
+    let dir = common::corpus(&[
+        ("trad.txt", "推進縣域醫共體建設，規範公務用車。"),
+        ("simp.txt", "推进县域医共体建设。"),
+    ]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    assert_eq!(e.search(&exact("医共体")).expect("search").total, 2);
+    assert_eq!(e.search(&exact("醫共體")).expect("search").total, 2);
+    let hits = e.search(&exact("公务用车")).expect("search").hits;
+    assert_eq!(hits.len(), 1);
+    // The highlight points at the traditional characters as written.
+    let (a, b) = hits[0].highlights[0];
+    let shown: String = hits[0].measure.chars().skip(a).take(b - a).collect();
+    assert_eq!(shown, "公務用車");
+}
+
+#[test]
+fn similar_finds_other_agencies_measures() {
+    let e = seeds_engine();
+    let top = e
+        .search(&SearchRequest::new("医联体建设滞后"))
+        .expect("search")
+        .hits
+        .remove(0);
+    let similar = e
+        .similar(
+            &format!("{}\n{}", top.problem, top.measure),
+            Some(&top.agency_short),
+            Some(&top.id),
+            5,
+        )
+        .expect("similar");
+    assert!(!similar.is_empty());
+    assert!(similar
+        .iter()
+        .all(|h| h.agency_short != top.agency_short && h.id != top.id));
+    // Without the agency exclusion the measure finds itself first.
+    let own = e.similar(&top.measure, None, None, 1).expect("similar");
+    assert_eq!(own[0].id, top.id);
+}
+
+#[test]
+fn sort_by_date_puts_newest_first() {
+    let e = seeds_engine();
+    let mut req = SearchRequest::new("整改");
+    req.sort = zhenggai::search::Sort::Date;
+    req.limit = 500;
+    let hits = e.search(&req).expect("search").hits;
+    let dates: Vec<&str> = hits.iter().map(|h| h.published.as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert_eq!(dates[0], "2025-06-26");
+}
+
+#[test]
+fn highlights_never_cut_a_character() {
+    let texts = [
+        "推进医共 体建设,5G智慧化",
+        "ＡＢＣ医联体",
+        "",
+        "   ",
+        "一是\u{200d}二是",
+        "𠀀𠀁医共体𠀂",
+    ];
+    let needles = ["医共体", "5g", "abc", "", " ", "二是", "𠀁医"];
+    for t in texts {
+        let len = t.chars().count();
+        for n in needles {
+            for (a, b) in zhenggai::search::snippet::highlight(t, &[n.to_string()]) {
+                assert!(a < b && b <= len, "{t:?} {n:?}");
+            }
+        }
+        let (w, ranges) = zhenggai::search::snippet::window(t, &[(0, len.min(1))], 3);
+        assert!(ranges
+            .iter()
+            .all(|(a, b)| a <= b && *b <= w.chars().count()));
+    }
+}
+
+#[test]
+fn a_user_dictionary_is_stored_and_must_match() {
+    let corpus = common::corpus(&[("a.txt", "推行县招县管镇用改革。")]);
+    let dict_dir = tempfile::tempdir().expect("tempdir");
+    let dict = dict_dir.path().join("user.dict");
+    std::fs::write(&dict, "县招县管镇用 5000 n\n").expect("write");
+    let index = tempfile::tempdir().expect("tempdir");
+    let mut opts = zhenggai::index::BuildOptions::new(corpus.path(), index.path());
+    opts.user_dict = Some(dict.clone());
+    zhenggai::index::build(&opts, &mut |_| {}).expect("build");
+    let e = Engine::open(index.path()).expect("opens");
+    assert!(e.check_user_dict(Some(&dict)).is_ok());
+    let err = e.check_user_dict(None).expect_err("differs");
+    assert!(matches!(err, zhenggai::Error::DictMismatch(_)));
+    // The user word is one token of the query and of the index.
+    assert_eq!(e.search(&exact("县招县管镇用")).expect("search").total, 1);
+    let manifest = zhenggai::index::Manifest::load(index.path()).expect("manifest");
+    assert_ne!(manifest.user_dict_hash, 0);
+}

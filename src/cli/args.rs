@@ -36,6 +36,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 查找其他机构的相似措施 (find similar measures in other agencies' notices)
+    Similar {
+        /// 结果编号 (hit id)
+        id: Option<String>,
+        /// 用一段文字查找，而不是结果编号 (find measures like this text instead)
+        #[arg(long, conflicts_with = "id")]
+        text: Option<String>,
+        /// 返回条数 (number of hits)
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+        /// 以 JSON 输出 (print JSON)
+        #[arg(long)]
+        json: bool,
+    },
     /// 显示一条结果及其所在问题和通报 (show a hit in its context)
     Show {
         /// 结果编号 (hit id, as printed by search)

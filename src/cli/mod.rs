@@ -57,6 +57,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(a) => cmd_search(&index, index_given, a),
         Command::Parse { file, json } => cmd_parse(&file, json),
         Command::Show { id, json } => cmd_show(&index, &id, json),
+        Command::Similar {
+            id,
+            text,
+            limit,
+            json,
+        } => cmd_similar(&index, id.as_deref(), text.as_deref(), limit, json),
     }
 }
 
@@ -219,4 +225,47 @@ fn cmd_show(index: &Path, id: &str, json: bool) -> Result<ExitCode> {
     output::print_show(&mut out, &hit, &all, json)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_similar(
+    index: &Path,
+    id: Option<&str>,
+    text: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> Result<ExitCode> {
+    let engine = Engine::open(index)?;
+    let (text, agency, own) = match (id, text) {
+        (Some(id), _) => {
+            let h = engine.get(id)?;
+            (
+                format!("{}\n{}", h.problem, h.measure),
+                Some(h.agency_short),
+                Some(id.to_string()),
+            )
+        }
+        (None, Some(t)) => (t.to_string(), None, None),
+        (None, None) => bail!("请给出结果编号或 --text (give a hit id or --text)"),
+    };
+    let hits = engine.similar(&text, agency.as_deref(), own.as_deref(), limit)?;
+    let results = zhenggai::search::SearchResults {
+        total: hits.len(),
+        hits,
+        facets: None,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+        writeln!(out)?;
+    } else {
+        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        output::print_results(&mut out, &SearchRequest::new(""), &results, color)?;
+    }
+    out.flush()?;
+    Ok(if results.total == 0 {
+        ExitCode::from(NO_MATCH)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -7,7 +7,7 @@ use tantivy::schema::{
 use crate::segment::{CHARS, WORDS};
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]

@@ -543,6 +543,81 @@ impl Engine {
         Ok(self.hit(&doc, 0.0))
     }
 
+    /// Measures most like `text` (tf-idf over its jieba words, like tantivy's
+    /// MoreLikeThis but segmented exactly as the index was), in notices of agencies
+    /// other than `exclude_agency`. `exclude_id` is left out of the results.
+    pub fn similar(
+        &self,
+        text: &str,
+        exclude_agency: Option<&str>,
+        exclude_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        let searcher = self.reader.searcher();
+        let jieba = self.qdict.jieba_for(text);
+        let mut tf: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+        for t in crate::segment::word_tokens(&jieba, text) {
+            *tf.entry(t.text).or_default() += 1.0;
+        }
+        let n = searcher.num_docs().max(1) as f32;
+        let mut scored: Vec<(f32, String)> = Vec::new();
+        for (w, f) in tf {
+            let df = searcher.doc_freq(&Term::from_field_text(self.fields.text, &w))? as f32;
+            if df == 0.0 {
+                continue;
+            }
+            scored.push((f * (1.0 + (n / df).ln()), w));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.truncate(25);
+        if scored.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = scored
+            .iter()
+            .map(|(w, t)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.text, t),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    *w,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.kind, "measure"),
+                    IndexRecordOption::Basic,
+                )),
+                0.0,
+            )),
+        ));
+        if let Some(a) = exclude_agency.filter(|a| !a.is_empty()) {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.agency_short, a),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let q = BooleanQuery::new(clauses);
+        let top = searcher.search(&q, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let mut out = Vec::new();
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let h = self.hit(&doc, score);
+            if Some(h.id.as_str()) != exclude_id && out.len() < limit {
+                out.push(h);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every record of one source file, in order.
     pub fn records_of(&self, source: &str) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
