@@ -280,21 +280,19 @@ impl Engine {
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut push =
             |q: Box<dyn Query>| out.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
-        if let Some(a) = &req.agency {
-            let q = chars_match(f.agency_chars, a).ok_or_else(|| {
-                Error::BadQuery(format!(
-                    "机构条件无可检索文字 (nothing searchable in --agency {a:?})"
-                ))
-            })?;
-            push(q);
-        }
-        if let Some(c) = &req.category {
-            let q = chars_match(f.category_chars, c).ok_or_else(|| {
-                Error::BadQuery(format!(
-                    "类别条件无可检索文字 (nothing searchable in --category {c:?})"
-                ))
-            })?;
-            push(q);
+        // `--agency` and `--category` match like query words, in their own fields.
+        for (field, value, flag) in [
+            (f.agency_chars, &req.agency, "--agency"),
+            (f.category_chars, &req.category, "--category"),
+        ] {
+            if let Some(v) = value {
+                let q = chars_match(field, v).ok_or_else(|| {
+                    Error::BadQuery(format!(
+                        "筛选条件无可检索文字 (nothing searchable in {flag} {v:?})"
+                    ))
+                })?;
+                push(q);
+            }
         }
         if !req.status.is_empty() {
             let any: Vec<(Occur, Box<dyn Query>)> = req
