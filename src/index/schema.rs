@@ -7,12 +7,13 @@ use tantivy::schema::{
 use crate::segment::{CHARS, WORDS};
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Record id (`1a2b3c4d-7`), exact.
+    /// Record id (`1a2b3c4d-7`), stored only: a per-document unique term would cost
+    /// indexing time; lookups go through the source file.
     pub id: Field,
     /// `measure` or `paragraph`.
     pub kind: Field,
@@ -90,7 +91,7 @@ fn chars() -> TextOptions {
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("id", STORED);
     b.add_text_field("kind", STRING | STORED | FAST);
     b.add_text_field("text", words(true));
     b.add_text_field("text_chars", chars());

@@ -526,19 +526,20 @@ impl Engine {
         }
     }
 
-    /// The record with id `id`.
+    /// The record with id `id` (`<source key>-<number>`).
     pub fn get(&self, id: &str) -> Result<Hit> {
-        let searcher = self.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields.id, id.trim()),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = top
-            .first()
+        let id = id.trim();
+        let key = id.rsplit_once('-').map_or("", |(k, _)| k);
+        let source = self
+            .manifest
+            .files
+            .keys()
+            .find(|s| crate::index::record::source_key(s) == key)
             .ok_or_else(|| Error::NoSuchRecord(id.to_string()))?;
-        let doc: TantivyDocument = searcher.doc(*addr)?;
-        Ok(self.hit(&doc, 0.0))
+        self.records_of(source)?
+            .into_iter()
+            .find(|h| h.id == id)
+            .ok_or_else(|| Error::NoSuchRecord(id.to_string()))
     }
 
     /// Measures most like `text` (tf-idf over its jieba words, like tantivy's
