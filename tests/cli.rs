@@ -193,3 +193,29 @@ fn a_closed_pipe_ends_quietly() {
         o.status
     );
 }
+
+#[test]
+fn an_outdated_default_index_is_rebuilt() {
+    let dir = fresh_checkout();
+    assert!(zhenggai(dir.path(), &["index", "-q"]).status.success());
+    let manifest = dir.path().join("index").join("zhenggai.json");
+    let text = std::fs::read_to_string(&manifest).expect("read");
+    let old = text.replacen("\"format\": ", "\"format\": 9", 1);
+    std::fs::write(&manifest, old).expect("write");
+    let o = zhenggai(dir.path(), &["search", "医共体"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("过时"), "{}", stderr(&o));
+    // A named index is never rebuilt behind the user's back.
+    std::fs::write(
+        &manifest,
+        std::fs::read_to_string(&manifest).expect("read").replacen(
+            "\"format\": ",
+            "\"format\": 9",
+            1,
+        ),
+    )
+    .expect("write");
+    let o = zhenggai(dir.path(), &["--index", "index", "search", "医共体"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--rebuild"), "{}", stderr(&o));
+}

@@ -145,15 +145,29 @@ fn parse_status(list: &[String]) -> Result<Vec<Status>> {
 }
 
 fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode> {
-    if !zhenggai::index::exists(index) && !index_given {
-        // First run from a fresh clone: build the default index from the seeds.
-        eprintln!(
-            "索引 {} 不存在，正在从 {DEFAULT_CORPUS}/ 建立… (no index yet: building it from {DEFAULT_CORPUS}/)",
-            index.display()
+    let missing = !zhenggai::index::exists(index);
+    let outdated = !missing
+        && matches!(
+            zhenggai::index::Manifest::load(index),
+            Err(zhenggai::Error::CorruptIndex { .. })
         );
+    if (missing || outdated) && !index_given {
+        // First run from a fresh clone (or after an upgrade that changed the index
+        // format): build the default index from the seeds.
+        if missing {
+            eprintln!(
+                "索引 {} 不存在，正在从 {DEFAULT_CORPUS}/ 建立… (no index yet: building it from {DEFAULT_CORPUS}/)",
+                index.display()
+            );
+        } else {
+            eprintln!(
+                "索引 {} 的格式已过时，正在从 {DEFAULT_CORPUS}/ 重建… (index format is outdated: rebuilding from {DEFAULT_CORPUS}/)",
+                index.display()
+            );
+        }
         let ia = IndexArgs {
             corpus: None,
-            rebuild: false,
+            rebuild: true,
             threads: None,
             dict: a.dict.clone(),
             quiet: true,
