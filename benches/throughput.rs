@@ -1,0 +1,330 @@
+//! Indexing throughput, measured in one run against its floor.
+//!
+//! 1. criterion, on ~1 MB of seed text: raw jieba-rs `cut_for_search` (HMM), the word
+//!    analyzer the index uses (`word_tokens`), the bigram analyzer (`char_tokens` and
+//!    the allocation-free `for_each_char_token`), and loading the dictionary.
+//! 2. For each corpus — a generated notice corpus (`ZHENGGAI_BENCH_MB`, default 100;
+//!    a comma-separated list runs several) and `../shared/corpora/laws` if present:
+//!    raw single-thread `cut_for_search` over the decoded text of the same files, then
+//!    the whole `zhenggai index --rebuild` process (wall clock from spawn to exit, CPU
+//!    time and peak RSS from `/usr/bin/time`), and the ratio of the two speeds.
+//!
+//! Run: `CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench throughput`.
+
+mod common;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use jieba_rs::Jieba;
+use zhenggai::segment::{char_tokens, for_each_char_token, word_tokens, Dictionary};
+
+use common::*;
+
+/// The index/raw ratio the target asks for.
+const TARGET_RATIO: f64 = 0.5;
+/// Peak RSS allowed while indexing 1 GB.
+const TARGET_RSS_KIB: u64 = 1 << 20;
+
+fn criterion_benches(c: &mut Criterion, jieba: &Jieba) {
+    let text = seed_text(1 << 20);
+    let mut g = c.benchmark_group("segment_1MB_seeds");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(4));
+    g.bench_function("jieba_cut_for_search_hmm", |b| {
+        b.iter(|| black_box(jieba.cut_for_search(black_box(&text), true)).len())
+    });
+    g.bench_function("word_tokens", |b| {
+        b.iter(|| black_box(word_tokens(jieba, black_box(&text))).len())
+    });
+    g.bench_function("char_tokens", |b| {
+        b.iter(|| black_box(char_tokens(black_box(&text))).len())
+    });
+    g.bench_function("for_each_char_token", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for_each_char_token(black_box(&text), |t, _, _, _, _| n += t.len());
+            black_box(n)
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("dictionary");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(4));
+    g.bench_function("load_and_build_jieba", |b| {
+        b.iter(|| black_box(Dictionary::load(None).unwrap().jieba()))
+    });
+    g.finish();
+}
+
+/// Raw `cut_for_search` (HMM) on one thread over the decoded text of every file: the
+/// time spent cutting only. Files are read and decoded in batches of ~64 MB first, so
+/// reading and decoding are not counted.
+#[derive(Clone, Copy)]
+struct Raw {
+    files: usize,
+    bytes: u64,
+    /// Wall clock spent cutting.
+    wall: Duration,
+    /// CPU time of this thread spent cutting (user + system, 10 ms ticks).
+    cpu: f64,
+    tokens: u64,
+}
+
+fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
+    let mut raw = Raw {
+        files: 0,
+        bytes: 0,
+        wall: Duration::ZERO,
+        cpu: 0.0,
+        tokens: 0,
+    };
+    let mut batch: Vec<String> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let cut = |batch: &mut Vec<String>, raw: &mut Raw| {
+        let c0 = thread_cpu_secs();
+        let t = Instant::now();
+        for text in batch.iter() {
+            raw.tokens += black_box(jieba.cut_for_search(black_box(text), true)).len() as u64;
+        }
+        raw.wall += t.elapsed();
+        raw.cpu += thread_cpu_secs() - c0;
+        batch.clear();
+    };
+    for path in corpus_files(corpus) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        raw.files += 1;
+        raw.bytes += bytes.len() as u64;
+        let Ok(src) = zhenggai::read::decode_bytes(&path, &bytes) else {
+            continue;
+        };
+        batch_bytes += src.text.len();
+        batch.push(src.text);
+        if batch_bytes >= 64 << 20 {
+            cut(&mut batch, &mut raw);
+            batch_bytes = 0;
+        }
+    }
+    cut(&mut batch, &mut raw);
+    raw
+}
+
+/// User + system CPU seconds of the calling thread (/proc/thread-self/stat, in ticks of
+/// 1/100 s).
+fn thread_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces):
+    // state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    f.iter().sum::<u64>() as f64 / 100.0
+}
+
+struct Row {
+    name: String,
+    /// Raw passes before and after the index build.
+    raw_before: Raw,
+    raw_after: Raw,
+    /// Their mean.
+    raw: Raw,
+    index: ProcRun,
+    counts: Option<(u64, u64)>,
+    index_bytes: u64,
+}
+
+fn mbps(bytes: u64, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn measure_corpus(jieba: &Jieba, name: &str, corpus: &Path) -> Row {
+    let raw_log = |when: &str, r: &Raw| {
+        eprintln!(
+            "[{name}]   raw {when}: {} files, {:.1} MB, {:.2} s wall ({:.2} s CPU), {:.1} MB/s",
+            r.files,
+            r.bytes as f64 / 1e6,
+            r.wall.as_secs_f64(),
+            r.cpu,
+            mbps(r.bytes, r.wall)
+        )
+    };
+    eprintln!("[{name}] raw cut_for_search over {} …", corpus.display());
+    let raw_before = raw_pass(jieba, corpus);
+    raw_log("before", &raw_before);
+    let index = bench_root().join(format!("index-{name}"));
+    eprintln!("[{name}] zhenggai index --rebuild → {} …", index.display());
+    let run = build_index_process(corpus, &index);
+    let counts = parse_report_counts(&run.stderr);
+    eprintln!(
+        "[{name}]   {:.2} s wall, {:.1} MB/s",
+        run.wall.as_secs_f64(),
+        mbps(raw_before.bytes, run.wall)
+    );
+    let raw_after = raw_pass(jieba, corpus);
+    raw_log("after", &raw_after);
+    let raw = Raw {
+        wall: (raw_before.wall + raw_after.wall) / 2,
+        cpu: (raw_before.cpu + raw_after.cpu) / 2.0,
+        ..raw_before
+    };
+    Row {
+        name: name.to_string(),
+        index_bytes: dir_size(&index),
+        raw_before,
+        raw_after,
+        raw,
+        index: run,
+        counts,
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!("== 建索引吞吐 indexing throughput: whole `zhenggai index --rebuild` process vs raw single-thread cut_for_search over the same files ==");
+    println!("{}", machine_summary());
+    println!(
+        "{:<15} {:>6} {:>7} {:>9} {:>11} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9} {:>6} {:>5} {:>6} {:>5} {:>7}",
+        "corpus",
+        "files",
+        "MB",
+        "raw MB/s",
+        "before/after",
+        "index s",
+        "idx MB/s",
+        "CPU s",
+        "measures",
+        "measures/s",
+        "records/s",
+        "ratio",
+        "CPU×",
+        "ideal",
+        "RSS",
+        "idx MB"
+    );
+    for r in rows {
+        let secs = r.index.wall.as_secs_f64();
+        let idx = mbps(r.raw.bytes, r.index.wall);
+        let raw = mbps(r.raw.bytes, r.raw.wall);
+        let (measures, per_s, rec_s) = match r.counts {
+            Some((m, p)) => (
+                m.to_string(),
+                format!("{:.0}", m as f64 / secs),
+                format!("{:.0}", (m + p) as f64 / secs),
+            ),
+            None => ("?".into(), "?".into(), "?".into()),
+        };
+        let opt = |v: Option<f64>, prec: usize| v.map_or("?".into(), |v| format!("{v:.prec$}"));
+        let cpu_s = r.index.cpu_secs;
+        let rss = r.index.peak_rss_kib.map(|k| k as f64 / 1024.0);
+        println!(
+            "{:<15} {:>6} {:>7.1} {:>9.1} {:>11} {:>8.2} {:>8.1} {:>8} {:>8} {:>10} {:>9} {:>6.2} {:>5} {:>6} {:>5} {:>7.0}",
+            r.name,
+            r.raw.files,
+            r.raw.bytes as f64 / 1e6,
+            raw,
+            format!(
+                "{:.1}/{:.1}",
+                mbps(r.raw.bytes, r.raw_before.wall),
+                mbps(r.raw.bytes, r.raw_after.wall)
+            ),
+            secs,
+            idx,
+            opt(cpu_s, 1),
+            measures,
+            per_s,
+            rec_s,
+            idx / raw,
+            opt(cpu_s.map(|c| c / secs), 2),
+            opt(cpu_s.map(|c| 2.0 * r.raw.cpu / c), 2),
+            opt(rss, 0),
+            r.index_bytes as f64 / 1e6,
+        );
+    }
+    println!(
+        "raw MB/s: mean of two passes, before and after the index build (both shown); \
+         ratio = idx MB/s ÷ raw MB/s, wall clock (target ≥ {TARGET_RATIO}); \
+         CPU s, CPU×: user+sys CPU seconds of the index process and ÷ its wall seconds; \
+         ideal = 2 × raw CPU s ÷ index CPU s, the ratio with two idle cores and perfect parallelism; \
+         records = measures + other paragraphs; RSS = peak resident set in MiB (GNU time %M); \
+         idx MB = size of the index directory."
+    );
+    println!("load average after the run: {}", load_average());
+    for r in rows {
+        let ratio = r.raw.wall.as_secs_f64() / r.index.wall.as_secs_f64();
+        let verdict = if ratio >= TARGET_RATIO {
+            "met"
+        } else {
+            "NOT met"
+        };
+        println!(
+            "  {:<16} ratio {ratio:.2} vs ≥ {TARGET_RATIO}: {verdict}",
+            r.name
+        );
+        if r.raw.bytes >= 1_000_000_000 {
+            if let Some(k) = r.index.peak_rss_kib {
+                let verdict = if k < TARGET_RSS_KIB { "met" } else { "NOT met" };
+                println!(
+                    "  {:<16} peak RSS {:.0} MiB indexing {:.2} GB vs < 1024 MiB: {verdict}",
+                    r.name,
+                    k as f64 / 1024.0,
+                    r.raw.bytes as f64 / 1e9
+                );
+            }
+        }
+    }
+    println!();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    let t = Instant::now();
+    let jieba = Dictionary::load(None).expect("load dictionary").jieba();
+    eprintln!(
+        "dictionary loaded in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    criterion_benches(&mut c, &jieba);
+    c.final_summary();
+
+    let mut rows = Vec::new();
+    for mb in corpus_sizes_mb() {
+        let corpus = generated_corpus(mb);
+        rows.push(measure_corpus(&jieba, &format!("notices-{mb}mb"), &corpus));
+    }
+    if test_mode() {
+        eprintln!("test mode: laws corpus skipped");
+    } else {
+        match laws_corpus() {
+            Some(laws) => rows.push(measure_corpus(&jieba, "laws", &laws)),
+            None => println!(
+                "laws corpus not found at {}/../shared/corpora/laws: skipped",
+                env!("CARGO_MANIFEST_DIR")
+            ),
+        }
+    }
+    print_table(&rows);
+}
