@@ -27,7 +27,7 @@ pub const MANIFEST: &str = "zhenggai.json";
 pub const DICT_FST: &str = "dict.fst";
 
 /// What one indexed file contributed.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct FileEntry {
     /// xxh3 hash of the file's bytes, hex.
     pub hash: String,
@@ -37,6 +37,12 @@ pub struct FileEntry {
     pub records: usize,
     /// Whether it parsed as a notice.
     pub notice: bool,
+    /// The notice's agency as printed (empty if none).
+    #[serde(default)]
+    pub agency: String,
+    /// Its short form.
+    #[serde(default)]
+    pub agency_short: String,
 }
 
 /// The manifest: what the index was built from and with.

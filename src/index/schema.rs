@@ -7,7 +7,7 @@ use tantivy::schema::{
 use crate::segment::{CHARS, WORDS};
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -33,10 +33,9 @@ pub struct Fields {
     pub category_chars: Field,
     /// Item title, stored.
     pub item: Field,
-    /// Agency: words, stored.
+    /// Agency as printed, stored. Not analyzed per record: it is the same for every
+    /// record of a notice, so `--agency` is resolved through the manifest.
     pub agency: Field,
-    /// Agency and its short form: bigrams (for `--agency`).
-    pub agency_chars: Field,
     /// Agency short form, exact, fast (facets).
     pub agency_short: Field,
     /// Region, exact.
@@ -100,8 +99,7 @@ pub fn build() -> Schema {
     b.add_text_field("category", words(false));
     b.add_text_field("category_chars", chars());
     b.add_text_field("item", STORED);
-    b.add_text_field("agency", words(true));
-    b.add_text_field("agency_chars", chars());
+    b.add_text_field("agency", STORED);
     b.add_text_field("agency_short", STRING | STORED | FAST);
     b.add_text_field("region", STRING | STORED);
     b.add_text_field("level", STRING | STORED | FAST);
@@ -136,7 +134,6 @@ impl Fields {
             category_chars: f("category_chars")?,
             item: f("item")?,
             agency: f("agency")?,
-            agency_chars: f("agency_chars")?,
             agency_short: f("agency_short")?,
             region: f("region")?,
             level: f("level")?,

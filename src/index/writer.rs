@@ -159,12 +159,7 @@ fn read_and_parse(path: &Path) -> Parsed {
         Err(e) => {
             return Parsed {
                 source,
-                entry: FileEntry {
-                    hash: String::new(),
-                    bytes: 0,
-                    records: 0,
-                    notice: false,
-                },
+                entry: FileEntry::default(),
                 notice: None,
                 records: Vec::new(),
                 error: Some(e.to_string()),
@@ -175,8 +170,7 @@ fn read_and_parse(path: &Path) -> Parsed {
     let mut entry = FileEntry {
         hash,
         bytes: bytes.len() as u64,
-        records: 0,
-        notice: false,
+        ..FileEntry::default()
     };
     match crate::read::decode_bytes(path, &bytes) {
         Ok(src) => {
@@ -184,6 +178,8 @@ fn read_and_parse(path: &Path) -> Parsed {
             let recs = records(&notice, &source);
             entry.records = recs.len();
             entry.notice = notice.is_notice;
+            entry.agency = notice.agency.clone().unwrap_or_default();
+            entry.agency_short = notice.agency_short.clone().unwrap_or_default();
             let error = src.lossy.then(|| {
                 "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
             });
@@ -242,8 +238,6 @@ fn to_doc(f: &Fields, notice: &Notice, source: &str, r: &Record) -> TantivyDocum
     add(f.category_title, &r.category);
     add(f.item, &r.item);
     add(f.agency, &agency);
-    add(f.agency_chars, &agency);
-    add(f.agency_chars, &short);
     add(f.agency_short, &short);
     add(f.region, notice.region.as_deref().unwrap_or(""));
     add(f.level, notice.level.as_deref().unwrap_or(""));

@@ -280,19 +280,16 @@ impl Engine {
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut push =
             |q: Box<dyn Query>| out.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
-        // `--agency` and `--category` match like query words, in their own fields.
-        for (field, value, flag) in [
-            (f.agency_chars, &req.agency, "--agency"),
-            (f.category_chars, &req.category, "--category"),
-        ] {
-            if let Some(v) = value {
-                let q = chars_match(field, v).ok_or_else(|| {
-                    Error::BadQuery(format!(
-                        "筛选条件无可检索文字 (nothing searchable in {flag} {v:?})"
-                    ))
-                })?;
-                push(q);
-            }
+        if let Some(a) = &req.agency {
+            push(self.agency_filter(a)?);
+        }
+        if let Some(c) = &req.category {
+            let q = chars_match(f.category_chars, c).ok_or_else(|| {
+                Error::BadQuery(format!(
+                    "筛选条件无可检索文字 (nothing searchable in --category {c:?})"
+                ))
+            })?;
+            push(q);
         }
         if !req.status.is_empty() {
             let any: Vec<(Occur, Box<dyn Query>)> = req
@@ -338,6 +335,43 @@ impl Engine {
             )));
         }
         Ok(out)
+    }
+
+    /// `--agency`: the files whose agency (or its short form) contains the text, with
+    /// the same folding as queries (width, case, traditional characters, spaces).
+    fn agency_filter(&self, text: &str) -> Result<Box<dyn Query>> {
+        let squash = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .map(crate::text::fold_char)
+                .collect()
+        };
+        let needle = squash(text);
+        if !needle.chars().any(crate::text::is_word_char) {
+            return Err(Error::BadQuery(format!(
+                "筛选条件无可检索文字 (nothing searchable in --agency {text:?})"
+            )));
+        }
+        let sources: Vec<(Occur, Box<dyn Query>)> = self
+            .manifest
+            .files
+            .iter()
+            .filter(|(_, e)| {
+                squash(&e.agency).contains(&needle) || squash(&e.agency_short).contains(&needle)
+            })
+            .map(|(source, _)| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.source, source),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        Ok(if sources.is_empty() {
+            query::nothing()
+        } else {
+            Box::new(BooleanQuery::new(sources))
+        })
     }
 
     /// Parses the request's query; `None` for an empty query.
