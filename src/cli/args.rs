@@ -91,6 +91,7 @@ pub enum SortArg {
 pub struct SearchArgs {
     /// 检索词：空格表示“并且”，OR 表示“或”，-词 或 NOT 词 表示排除，"引号" 表示短语
     /// (words: space = AND, OR, -word / NOT word excludes, "quotes" keep a phrase)
+    /// (a leading `-word` must be inside quotes or after `--`, as in `-- -医联体`)
     pub query: Vec<String>,
     /// 按机构筛选，如 怀化 (agency contains this text)
     #[arg(long)]

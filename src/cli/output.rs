@@ -27,11 +27,13 @@ pub fn report_line(r: &BuildReport, index: &Path) -> String {
         "已更新索引"
     };
     format!(
-        "{action} {}: {} 个文件（新读 {}，未变 {}，删除 {}），{} 份通报，{} 个问题，{} 条措施，{} 个其他段落，{} 个错误，{:.1} 秒，{:.1} MB/s\n\
-         ({} files: {} read, {} unchanged, {} removed; {} notices, {} problems, {} measures, {} paragraphs, {} errors, {:.1} s, {:.1} MB/s)",
+        "{action} {}：共 {} 个文件、{} 条记录。本次：{} 个文件（新读 {}，未变 {}，删除 {}），其中 {} 份通报，{} 个问题，{} 条措施，{} 个其他段落，{} 个错误，{:.1} 秒，{:.1} MB/s\n\
+         ({} files, {} records in the index; this run: {} files seen, {} read, {} unchanged, {} removed; {} notices, {} problems, {} measures, {} paragraphs read, {} errors, {:.1} s, {:.1} MB/s)",
         index.display(),
+        r.total_files, r.total_records,
         r.files_seen, r.files_indexed, r.files_unchanged, r.files_removed,
         r.notices, r.problems, r.measures, r.paragraphs, r.errors.len(), r.seconds, speed,
+        r.total_files, r.total_records,
         r.files_seen, r.files_indexed, r.files_unchanged, r.files_removed,
         r.notices, r.problems, r.measures, r.paragraphs, r.errors.len(), r.seconds, speed,
     )
@@ -147,7 +149,7 @@ pub fn print_results(
         hit_block(out, req.offset + i + 1, h, color)?;
         writeln!(out)?;
     }
-    if let Some(f) = &r.facets {
+    if let Some(f) = r.facets.as_ref().filter(|_| r.total > 0) {
         writeln!(out, "统计 (facets)")?;
         let line = |name: &str, v: &[(String, u64)], map: &dyn Fn(&str) -> String| -> String {
             let parts: Vec<String> = v.iter().map(|(k, n)| format!("{} {n}", map(k))).collect();

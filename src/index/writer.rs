@@ -77,6 +77,10 @@ pub struct BuildReport {
     pub errors: Vec<(PathBuf, String)>,
     /// Whether the index was built from scratch.
     pub rebuilt: bool,
+    /// Files the index holds after the build.
+    pub total_files: usize,
+    /// Records the index holds after the build.
+    pub total_records: usize,
     /// Wall time in seconds.
     pub seconds: f64,
 }
@@ -145,6 +149,8 @@ fn corpus_files(corpus: &Path, index: &Path) -> Result<Vec<PathBuf>> {
 
 /// A file read and parsed, ready to index.
 struct Parsed {
+    /// The content is what the index already holds: nothing else was done.
+    unchanged: bool,
     source: String,
     entry: FileEntry,
     notice: Option<Notice>,
@@ -152,12 +158,14 @@ struct Parsed {
     error: Option<String>,
 }
 
-fn read_and_parse(path: &Path) -> Parsed {
+/// Reads a file; unless its hash is `known` (already indexed), decodes and parses it.
+fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
     let source = path.to_string_lossy().into_owned();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
             return Parsed {
+                unchanged: false,
                 source,
                 entry: FileEntry::default(),
                 notice: None,
@@ -172,6 +180,16 @@ fn read_and_parse(path: &Path) -> Parsed {
         bytes: bytes.len() as u64,
         ..FileEntry::default()
     };
+    if known == Some(entry.hash.as_str()) {
+        return Parsed {
+            unchanged: true,
+            source,
+            entry,
+            notice: None,
+            records: Vec::new(),
+            error: None,
+        };
+    }
     match crate::read::decode_bytes(path, &bytes) {
         Ok(src) => {
             let notice = crate::parse::parse(&source, &src.text);
@@ -184,6 +202,7 @@ fn read_and_parse(path: &Path) -> Parsed {
                 "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
             });
             Parsed {
+                unchanged: false,
                 source,
                 entry,
                 notice: Some(notice),
@@ -197,6 +216,7 @@ fn read_and_parse(path: &Path) -> Parsed {
                 other => other.to_string(),
             };
             Parsed {
+                unchanged: false,
                 source,
                 entry,
                 notice: None,
@@ -384,18 +404,28 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         .build()
         .map_err(|e| Error::PlainIo(std::io::Error::other(e)))?;
     for chunk in files.chunks(64) {
-        let parsed: Vec<Parsed> =
-            pool.install(|| chunk.par_iter().map(|p| read_and_parse(p)).collect());
+        let parsed: Vec<Parsed> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|p| {
+                    let known = manifest
+                        .files
+                        .get(p.to_string_lossy().as_ref())
+                        .map(|e| e.hash.as_str());
+                    read_and_parse(p, known)
+                })
+                .collect()
+        });
         for p in parsed {
             progress(Progress::File {
                 bytes: p.entry.bytes,
             });
             report.bytes += p.entry.bytes;
-            if let Some(old) = manifest.files.get(&p.source) {
-                if old.hash == p.entry.hash && p.notice.is_some() {
-                    report.files_unchanged += 1;
-                    continue;
-                }
+            if p.unchanged {
+                report.files_unchanged += 1;
+                continue;
+            }
+            if manifest.files.contains_key(&p.source) {
                 writer.delete_term(Term::from_field_text(fields.source, &p.source));
                 manifest.files.remove(&p.source);
             }
@@ -425,6 +455,8 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     dict.write_fst(&opts.index.join(DICT_FST))?;
     manifest.dict_total = dict.total();
     manifest.save(&opts.index)?;
+    report.total_files = manifest.files.len();
+    report.total_records = manifest.records();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -117,7 +117,11 @@ fn lex(input: &str) -> Result<Vec<Lex>> {
 struct Parser {
     toks: Vec<Lex>,
     pos: usize,
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses and NOT a query may have.
+const MAX_DEPTH: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<&Lex> {
@@ -151,6 +155,17 @@ impl Parser {
         }
     }
     fn unary(&mut self) -> Result<Expr> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::BadQuery(format!(
+                "查询嵌套过深（最多 {MAX_DEPTH} 层）(query nested deeper than {MAX_DEPTH} levels)"
+            )));
+        }
+        let e = self.unary_inner();
+        self.depth -= 1;
+        e
+    }
+    fn unary_inner(&mut self) -> Result<Expr> {
         match self.peek().cloned() {
             Some(Lex::NotOp) => {
                 self.pos += 1;
@@ -179,7 +194,8 @@ impl Parser {
     }
 }
 
-/// Parses a query string. An empty (or all-blank) query gives `Ok(None)`.
+/// Parses a query string. An empty query (or one of punctuation only) gives `Ok(None)`;
+/// words with nothing searchable in them are dropped.
 ///
 /// ```
 /// use zhenggai::search::query::{parse, Expr};
@@ -191,23 +207,55 @@ impl Parser {
 ///     Expr::Term("公车".into()), Expr::Term("公务用车".into()),
 /// ])));
 /// assert!(parse("(医共体").is_err());
+/// assert_eq!(parse("医共体 ，").unwrap(), Some(Expr::Term("医共体".into())));
+/// assert!(parse(&"(".repeat(1000)).is_err());
 /// ```
 pub fn parse(input: &str) -> Result<Option<Expr>> {
     let toks = lex(input)?;
     if toks.is_empty() {
         return Ok(None);
     }
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.or()?;
     if p.pos != p.toks.len() {
         return Err(Error::BadQuery(format!(
             "多余的 ')' (unbalanced parenthesis): {input}"
         )));
     }
-    Ok(Some(e))
+    Ok(e.prune())
 }
 
 impl Expr {
+    /// Drops words with nothing searchable in them (a pasted `，` or `—`); `None` if
+    /// nothing is left.
+    fn prune(self) -> Option<Expr> {
+        match self {
+            Expr::Term(t) => char_query(&t).map(|_| Expr::Term(t)),
+            Expr::Not(x) => x.prune().map(|x| Expr::Not(Box::new(x))),
+            Expr::And(v) | Expr::Or(v) if v.is_empty() => None,
+            Expr::And(v) => {
+                let mut v: Vec<Expr> = v.into_iter().filter_map(Expr::prune).collect();
+                match v.len() {
+                    0 => None,
+                    1 => v.pop(),
+                    _ => Some(Expr::And(v)),
+                }
+            }
+            Expr::Or(v) => {
+                let mut v: Vec<Expr> = v.into_iter().filter_map(Expr::prune).collect();
+                match v.len() {
+                    0 => None,
+                    1 => v.pop(),
+                    _ => Some(Expr::Or(v)),
+                }
+            }
+        }
+    }
+
     /// The words and phrases that count for a match (not under NOT), for highlighting.
     pub fn positive_terms(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -291,7 +339,7 @@ impl Builder<'_> {
         }
         if matchers.is_empty() {
             return Err(Error::BadQuery(format!(
-                "“{text}” 中没有可检索的文字 (nothing searchable in {text:?})"
+                "“{text}” 中没有可检索的文字 (nothing searchable in “{text}”)"
             )));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
