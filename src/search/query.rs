@@ -229,6 +229,16 @@ pub fn parse(input: &str) -> Result<Option<Expr>> {
     Ok(e.prune())
 }
 
+/// Prunes the parts of an AND or OR; one part left stands alone.
+fn prune_list(v: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Option<Expr> {
+    let mut v: Vec<Expr> = v.into_iter().filter_map(Expr::prune).collect();
+    match v.len() {
+        0 => None,
+        1 => v.pop(),
+        _ => Some(make(v)),
+    }
+}
+
 impl Expr {
     /// Drops words with nothing searchable in them (a pasted `，` or `—`); `None` if
     /// nothing is left.
@@ -236,23 +246,8 @@ impl Expr {
         match self {
             Expr::Term(t) => char_query(&t).map(|_| Expr::Term(t)),
             Expr::Not(x) => x.prune().map(|x| Expr::Not(Box::new(x))),
-            Expr::And(v) | Expr::Or(v) if v.is_empty() => None,
-            Expr::And(v) => {
-                let mut v: Vec<Expr> = v.into_iter().filter_map(Expr::prune).collect();
-                match v.len() {
-                    0 => None,
-                    1 => v.pop(),
-                    _ => Some(Expr::And(v)),
-                }
-            }
-            Expr::Or(v) => {
-                let mut v: Vec<Expr> = v.into_iter().filter_map(Expr::prune).collect();
-                match v.len() {
-                    0 => None,
-                    1 => v.pop(),
-                    _ => Some(Expr::Or(v)),
-                }
-            }
+            Expr::And(v) => prune_list(v, Expr::And),
+            Expr::Or(v) => prune_list(v, Expr::Or),
         }
     }
 
