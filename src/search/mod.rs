@@ -398,31 +398,23 @@ impl Engine {
                 } else {
                     Some(&self.synonyms)
                 };
-                let mut texts: Vec<String> = Vec::new();
-                for t in e.positive_terms() {
-                    match expand {
-                        Some(x) => texts.extend(x.alternatives(&t)),
-                        None => texts.push(t),
+                // Highlight the words that count for a match; segment every word
+                // (and its synonyms, as the builder expands them) with one small
+                // segmenter.
+                let mut all = String::new();
+                for (t, positive) in e.terms() {
+                    let alts = match expand {
+                        Some(x) => x.alternatives(t),
+                        None => vec![t.to_string()],
+                    };
+                    for a in &alts {
+                        all.push_str(a);
+                        all.push('\n');
+                    }
+                    if positive {
+                        needles.extend(alts);
                     }
                 }
-                needles = texts.clone();
-                // One small segmenter for every word of the query (and its synonyms).
-                let all: String = {
-                    let mut all = String::new();
-                    fn walk(e: &Expr, out: &mut String) {
-                        match e {
-                            Expr::Term(t) => {
-                                out.push_str(t);
-                                out.push('\n');
-                            }
-                            Expr::Not(x) => walk(x, out),
-                            Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, out)),
-                        }
-                    }
-                    walk(e, &mut all);
-                    all.push_str(&texts.join("\n"));
-                    all
-                };
                 let jieba = self.qdict.jieba_for(&all);
                 let b = Builder {
                     fields: &self.fields,

@@ -251,18 +251,18 @@ impl Expr {
         }
     }
 
-    /// The words and phrases that count for a match (not under NOT), for highlighting.
-    pub fn positive_terms(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        fn walk(e: &Expr, neg: bool, out: &mut Vec<String>) {
+    /// Every word and phrase of the query, with whether it counts for a match
+    /// (`false` under NOT).
+    pub fn terms(&self) -> Vec<(&str, bool)> {
+        fn walk<'a>(e: &'a Expr, positive: bool, out: &mut Vec<(&'a str, bool)>) {
             match e {
-                Expr::Term(t) if !neg => out.push(t.clone()),
-                Expr::Term(_) => {}
-                Expr::Not(x) => walk(x, !neg, out),
-                Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, neg, out)),
+                Expr::Term(t) => out.push((t, positive)),
+                Expr::Not(x) => walk(x, !positive, out),
+                Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, positive, out)),
             }
         }
-        walk(self, false, &mut out);
+        let mut out = Vec::new();
+        walk(self, true, &mut out);
         out
     }
 }
