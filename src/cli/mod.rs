@@ -196,16 +196,7 @@ fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode
         facets: a.facets,
     };
     let results = engine.search(&req)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if a.json {
-        serde_json::to_writer_pretty(&mut out, &output::JsonResults::from(&results))?;
-        writeln!(out)?;
-    } else {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        output::print_results(&mut out, &req, &results, color)?;
-    }
-    out.flush()?;
+    write_results(&req, &results, a.json)?;
     if results.total == 0 {
         if !a.json {
             eprintln!("没有找到匹配的措施 (no matching measures)");
@@ -213,6 +204,25 @@ fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode
         return Ok(ExitCode::from(NO_MATCH));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints results to stdout: JSON, or text coloured when stdout is a terminal.
+fn write_results(
+    req: &SearchRequest,
+    results: &zhenggai::search::SearchResults,
+    json: bool,
+) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, results)?;
+        writeln!(out)?;
+    } else {
+        let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        output::print_results(&mut out, req, results, color)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn cmd_parse(file: &Path, json: bool) -> Result<ExitCode> {
@@ -267,16 +277,7 @@ fn cmd_similar(
         hits,
         facets: None,
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if json {
-        serde_json::to_writer_pretty(&mut out, &results)?;
-        writeln!(out)?;
-    } else {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        output::print_results(&mut out, &SearchRequest::new(""), &results, color)?;
-    }
-    out.flush()?;
+    write_results(&SearchRequest::new(""), &results, json)?;
     Ok(if results.total == 0 {
         ExitCode::from(NO_MATCH)
     } else {

@@ -9,9 +9,6 @@ use zhenggai::notice::{Notice, Status};
 use zhenggai::search::snippet::window;
 use zhenggai::search::{Hit, SearchRequest, SearchResults};
 
-/// The JSON form of search results (`{"total", "hits": […], "facets"?}`).
-pub type JsonResults<'a> = &'a SearchResults;
-
 const HL_ON: &str = "\x1b[1;31m";
 const DIM: &str = "\x1b[2m";
 const BOLD: &str = "\x1b[1m";
