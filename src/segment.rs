@@ -373,41 +373,55 @@ pub fn char_tokens(text: &str) -> Vec<CharToken> {
 
 /// The bigram analysis as a callback `(token, position, from, to, run_end)`, without
 /// allocating per token: the hot path of indexing.
-pub fn for_each_char_token(text: &str, mut emit: impl FnMut(&str, usize, usize, usize, bool)) {
-    let mut pos = 0usize;
-    let mut buf = String::with_capacity(64);
+pub fn for_each_char_token(text: &str, emit: impl FnMut(&str, usize, usize, usize, bool)) {
+    /// Numbers tokens and hands them out through one reused buffer.
+    struct Out<F> {
+        emit: F,
+        pos: usize,
+        buf: String,
+    }
+    impl<F: FnMut(&str, usize, usize, usize, bool)> Out<F> {
+        fn token(
+            &mut self,
+            chars: impl IntoIterator<Item = char>,
+            from: usize,
+            to: usize,
+            run_end: bool,
+        ) {
+            self.buf.clear();
+            self.buf.extend(chars);
+            (self.emit)(&self.buf, self.pos, from, to, run_end);
+            self.pos += 1;
+        }
+        /// The last character of a CJK run, as a unigram.
+        fn end_run(&mut self, prev: &mut Option<(char, usize)>) {
+            if let Some((p, pb)) = prev.take() {
+                self.token([p], pb, pb + p.len_utf8(), true);
+            }
+        }
+        /// A run of letters or digits `text[start..end]`, folded.
+        fn alnum(&mut self, text: &str, start: Option<usize>, end: usize) {
+            if let Some(start) = start {
+                self.token(text[start..end].chars().map(fold_char), start, end, false);
+            }
+        }
+    }
+    let mut out = Out {
+        emit,
+        pos: 0,
+        buf: String::with_capacity(64),
+    };
     // The previous CJK char of the current run: (folded char, byte offset).
     let mut prev: Option<(char, usize)> = None;
     // Start of the current run of letters or digits.
     let mut alnum_start: Option<usize> = None;
-    let flush_run_end =
-        |prev: &mut Option<(char, usize)>,
-         pos: &mut usize,
-         buf: &mut String,
-         emit: &mut dyn FnMut(&str, usize, usize, usize, bool)| {
-            if let Some((p, pb)) = prev.take() {
-                buf.clear();
-                buf.push(p);
-                emit(buf, *pos, pb, pb + p.len_utf8(), true);
-                *pos += 1;
-            }
-        };
     let mut iter = text.char_indices().peekable();
     while let Some((b, c)) = iter.next() {
         let f = fold_char(c);
         if is_han(f) {
-            if let Some(start) = alnum_start.take() {
-                buf.clear();
-                buf.extend(text[start..b].chars().map(fold_char));
-                emit(&buf, pos, start, b, false);
-                pos += 1;
-            }
+            out.alnum(text, alnum_start.take(), b);
             if let Some((p, pb)) = prev {
-                buf.clear();
-                buf.push(p);
-                buf.push(f);
-                emit(&buf, pos, pb, b + c.len_utf8(), false);
-                pos += 1;
+                out.token([p, f], pb, b + c.len_utf8(), false);
             }
             prev = Some((f, b));
         } else if c.is_whitespace() && prev.is_some() {
@@ -422,29 +436,18 @@ pub fn for_each_char_token(text: &str, mut emit: impl FnMut(&str, usize, usize, 
                 }
             };
             if !next_han {
-                flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
+                out.end_run(&mut prev);
             }
         } else if f.is_alphanumeric() {
-            flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
-            if alnum_start.is_none() {
-                alnum_start = Some(b);
-            }
+            out.end_run(&mut prev);
+            alnum_start.get_or_insert(b);
         } else {
-            flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
-            if let Some(start) = alnum_start.take() {
-                buf.clear();
-                buf.extend(text[start..b].chars().map(fold_char));
-                emit(&buf, pos, start, b, false);
-                pos += 1;
-            }
+            out.end_run(&mut prev);
+            out.alnum(text, alnum_start.take(), b);
         }
     }
-    flush_run_end(&mut prev, &mut pos, &mut buf, &mut emit);
-    if let Some(start) = alnum_start.take() {
-        buf.clear();
-        buf.extend(text[start..].chars().map(fold_char));
-        emit(&buf, pos, start, text.len(), false);
-    }
+    out.end_run(&mut prev);
+    out.alnum(text, alnum_start, text.len());
 }
 
 /// The bigram analyzer as a tantivy tokenizer. Token buffers are reused from one
