@@ -253,9 +253,6 @@ pub fn inspection(
 
 /// The aggregate figures a notice states, read from its non-problem text.
 pub fn summary(text: &str) -> Summary {
-    fn num(re: &Regex, text: &str) -> Option<u32> {
-        re.captures(text)?.get(1)?.as_str().parse().ok()
-    }
     static PROBLEMS: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(\d+)\s*(?:项|个|条)\s*具体问题").expect("static regex"));
     static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
@@ -285,9 +282,10 @@ pub fn summary(text: &str) -> Summary {
     static ACCOUNTABLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:问责|追责)(?:追责|问责|处理)?\s*(\d+)\s*(?:人|名)").expect("static regex")
     });
-    fn num2(re: &Regex, text: &str) -> Option<u32> {
+    /// The number in the first group of `re` that took part in the match.
+    fn num(re: &Regex, text: &str) -> Option<u32> {
         let c = re.captures(text)?;
-        c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()
+        c.iter().skip(1).flatten().next()?.as_str().parse().ok()
     }
     let text = fold_width(text);
     Summary {
@@ -295,8 +293,8 @@ pub fn summary(text: &str) -> Summary {
         completed: num(&COMPLETED, &text),
         basically_completed: num(&BASIC, &text),
         phased: num(&PHASED, &text),
-        in_progress: num2(&IN_PROGRESS, &text),
-        measures_total: num2(&MEASURES, &text),
+        in_progress: num(&IN_PROGRESS, &text),
+        measures_total: num(&MEASURES, &text),
         measures_done: num(&MEASURES_DONE, &text),
         rules_made: num(&RULES, &text),
         people_held_accountable: num(&ACCOUNTABLE, &text),
