@@ -1,8 +1,8 @@
 //! Indexing throughput, measured in one run against its floor.
 //!
-//! 1. criterion, on ~1 MB of seed text: raw jieba-rs `cut_for_search` (HMM), the word
-//!    analyzer the index uses (`word_tokens`), the bigram analyzer (`char_tokens` and
-//!    the allocation-free `for_each_char_token`), and loading the dictionary.
+//! 1. criterion, on ~1 MB of seed text: raw jieba-rs `cut_for_search` (HMM), the
+//!    analyzer the index uses (`segment::analyze`: fold, `cut`, runs and gaps), and
+//!    loading the dictionary.
 //! 2. For each corpus — a generated notice corpus (`ZHENGGAI_BENCH_MB`, default 100;
 //!    a comma-separated list runs several) and `../shared/corpora/laws` if present:
 //!    raw single-thread `cut_for_search` over the decoded text of the same files, then
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use jieba_rs::Jieba;
-use zhenggai::segment::{char_tokens, for_each_char_token, word_tokens, Dictionary};
+use zhenggai::segment::{analyze, Dictionary};
 
 use common::*;
 
@@ -38,16 +38,14 @@ fn criterion_benches(c: &mut Criterion, jieba: &Jieba) {
     g.bench_function("jieba_cut_for_search_hmm", |b| {
         b.iter(|| black_box(jieba.cut_for_search(black_box(&text), true)).len())
     });
-    g.bench_function("word_tokens", |b| {
-        b.iter(|| black_box(word_tokens(jieba, black_box(&text))).len())
+    g.bench_function("jieba_cut_hmm", |b| {
+        b.iter(|| black_box(jieba.cut(black_box(&text), true)).len())
     });
-    g.bench_function("char_tokens", |b| {
-        b.iter(|| black_box(char_tokens(black_box(&text))).len())
-    });
-    g.bench_function("for_each_char_token", |b| {
+    let mut scratch = String::new();
+    g.bench_function("analyze", |b| {
         b.iter(|| {
             let mut n = 0usize;
-            for_each_char_token(black_box(&text), |t, _, _, _, _| n += t.len());
+            analyze(jieba, black_box(&text), &mut scratch, |t, _| n += t.len());
             black_box(n)
         })
     });

@@ -1,18 +1,18 @@
-//! Segmentation: the jieba word analyzer, the CJK bigram analyzer, and the dictionary
-//! that both the index and queries segment with.
+//! Segmentation: the word analyzer the index and queries share, and the dictionary.
 //!
-//! Two analyzers feed the index:
-//! - **words** ([`WordTokenizer`]): jieba-rs `cut_for_search` with HMM, positions in
-//!   chars. It ranks: a measure that contains the query as a jieba word scores higher.
-//! - **chars** ([`BigramTokenizer`]): every run of CJK characters as overlapping
-//!   bigrams plus the run's last character; ASCII letters and digits as whole tokens.
-//!   It matches: a query is found wherever its characters stand together in the text,
-//!   whatever jieba made of them (see [`char_tokens`]).
+//! One analyzer feeds the index ([`analyze`], as a tantivy tokenizer
+//! [`WordTokenizer`]): jieba-rs `cut` (HMM on) over each run of CJK characters,
+//! runs of letters and digits as whole tokens, positions recorded. Its tokens
+//! partition the text, so they serve both ends of a search: ranking (a record that
+//! holds the query as a jieba word scores higher) and matching (a query is found
+//! wherever its characters stand together, whatever jieba made of them, by
+//! [`crate::search::literal`] over the index's vocabulary). One token per word,
+//! instead of a word field plus a character field, is what keeps indexing fast.
 //!
 //! The dictionary is jieba's own (`dict/jieba.dict.txt`), the domain words in
 //! `dict/domain.txt`, and an optional user dictionary. Loading all of it takes
 //! 150–250 ms, too slow for every query, so the index stores it as an FST
-//! ([`write_query_dict`]); a query loads only the words that occur in it
+//! ([`Dictionary::write_fst`]); a query loads only the words that occur in it
 //! ([`QueryDict::jieba_for`]) and segments exactly as the full dictionary would.
 
 use std::io::BufReader;
@@ -32,8 +32,6 @@ pub const DOMAIN_DICT: &str = include_str!("../dict/domain.txt");
 
 /// Tokenizer name of the word analyzer in the tantivy index.
 pub const WORDS: &str = "zh_words";
-/// Tokenizer name of the bigram analyzer in the tantivy index.
-pub const CHARS: &str = "zh_chars";
 
 /// The merged dictionary: `(word, freq)` sorted by word, later sources overriding
 /// earlier ones, as jieba itself does when a word is added twice.
@@ -208,80 +206,143 @@ impl QueryDict {
     }
 }
 
-/// Word tokens of `text` for ranking: `cut_for_search` with HMM over the folded text,
-/// words of two or more characters (or letters/digits), positions in chars.
-pub fn word_tokens(jieba: &Jieba, text: &str) -> Vec<Token> {
-    let mut buf = Vec::new();
-    let n = word_tokens_into(jieba, text, &mut buf);
-    buf.truncate(n);
-    buf
-}
-
-/// [`word_tokens`] into a reused buffer; returns the number of tokens.
-fn word_tokens_into(jieba: &Jieba, text: &str, buf: &mut Vec<Token>) -> usize {
-    // Traditional to simplified and lower case, which keep every char's byte length;
-    // full-width letters and digits stay (the bigram field folds them for matching).
-    let fold_same_width = |c: char| {
-        let f = fold_char(c);
-        if f.len_utf8() == c.len_utf8() {
-            f
+/// Whitespace between two CJK characters does not separate them (OCR and web pages put
+/// line breaks inside words); elsewhere whitespace and punctuation separate.
+fn next_is_han(rest: &mut std::iter::Peekable<std::str::Chars<'_>>) -> bool {
+    while let Some(&n) = rest.peek() {
+        if n.is_whitespace() {
+            rest.next();
         } else {
-            c
+            return is_han(fold_char(n));
         }
-    };
-    let folded: std::borrow::Cow<'_, str> =
-        match text.char_indices().find(|&(_, c)| fold_same_width(c) != c) {
-            None => std::borrow::Cow::Borrowed(text),
-            Some((at, _)) => {
-                let mut s = String::with_capacity(text.len());
-                s.push_str(&text[..at]);
-                s.extend(text[at..].chars().map(fold_same_width));
-                std::borrow::Cow::Owned(s)
-            }
-        };
-    let same_bytes = folded.len() == text.len();
-    // Byte offset in `text` of each char, needed only when folding changed lengths.
-    let map: Vec<usize> = if same_bytes {
-        Vec::new()
-    } else {
-        text.char_indices()
-            .map(|(b, _)| b)
-            .chain([text.len()])
-            .collect()
-    };
-    let mut n = 0;
-    for t in jieba.cut_for_search(&folded, true) {
-        // Single characters carry no word-level signal (the bigram field finds them)
-        // and make up a third of the tokens: leaving them out speeds indexing.
-        let mut cs = t.word.chars();
-        let single = cs.next().is_some() && cs.next().is_none();
-        if single || !t.word.chars().any(|c| is_han(c) || c.is_alphanumeric()) {
-            continue;
-        }
-        let (from, to) = if same_bytes {
-            (t.byte_start, t.byte_end)
-        } else {
-            (map[t.start], map[t.end])
-        };
-        if n == buf.len() {
-            buf.push(Token::default());
-        }
-        let tok = &mut buf[n];
-        tok.text.clear();
-        tok.text.push_str(t.word);
-        tok.offset_from = from;
-        tok.offset_to = to;
-        tok.position = t.start;
-        tok.position_length = 1;
-        n += 1;
     }
-    n
+    false
 }
 
-/// A tantivy tokenizer over jieba, sharing one dictionary between clones.
+/// The text the word analyzer cuts: folded (see [`fold_char`]), spaces between CJK
+/// characters removed, every other run of separators replaced by one space.
+fn analysis_text(text: &str, out: &mut String) {
+    out.clear();
+    let mut chars = text.chars().peekable();
+    let mut prev_han = false;
+    while let Some(c) = chars.next() {
+        let f = fold_char(c);
+        if is_han(f) || (f.is_alphanumeric() && !c.is_whitespace()) {
+            out.push(f);
+            prev_han = is_han(f);
+        } else if c.is_whitespace() && prev_han && next_is_han(&mut chars) {
+            // Transparent: the next char is CJK and follows directly.
+        } else {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            prev_han = false;
+        }
+    }
+}
+
+/// Calls `emit(token, position)` for every token of `text`, reusing `scratch`.
+///
+/// The tokens partition the searchable characters of the text, so any string of
+/// them can be found again from the tokens (see [`crate::search::literal`]):
+/// - a run of CJK characters is cut by jieba-rs (`cut`, HMM on) into words at
+///   consecutive positions;
+/// - a run of letters and digits is one token;
+/// - punctuation and whitespace take no token but leave one empty position, so
+///   that nothing matches across them; whitespace between two CJK characters is
+///   ignored.
+///
+/// Text is folded first (traditional → simplified, full-width → ASCII, lower case).
+pub fn analyze(jieba: &Jieba, text: &str, scratch: &mut String, mut emit: impl FnMut(&str, usize)) {
+    analysis_text(text, scratch);
+    let s = scratch.as_str();
+    let mut next_pos = 0usize;
+    let mut gap = false;
+    // The current run of letters and digits, as a byte range of `s`: it may span
+    // several jieba tokens and is emitted whole.
+    let mut alnum: Option<(usize, usize)> = None;
+    let mut put = |from: usize, to: usize, gap: &mut bool, next_pos: &mut usize| {
+        if *gap && *next_pos > 0 {
+            *next_pos += 1;
+        }
+        *gap = false;
+        emit(&s[from..to], *next_pos);
+        *next_pos += 1;
+    };
+    for token in jieba.cut(s, true) {
+        let (base, word) = (token.byte_start, token.word);
+        // Split the word where the character class changes (a dictionary word may
+        // mix letters and CJK characters, as B超 does).
+        let mut han_start: Option<usize> = None;
+        for (i, c) in word.char_indices() {
+            let at = base + i;
+            if is_han(c) {
+                if let Some((a, b)) = alnum.take() {
+                    put(a, b, &mut gap, &mut next_pos);
+                }
+                han_start.get_or_insert(at);
+            } else {
+                if let Some(h) = han_start.take() {
+                    put(h, at, &mut gap, &mut next_pos);
+                }
+                if c == ' ' {
+                    if let Some((a, b)) = alnum.take() {
+                        put(a, b, &mut gap, &mut next_pos);
+                    }
+                    gap = true;
+                } else {
+                    let end = at + c.len_utf8();
+                    alnum = Some(alnum.map_or((at, end), |(a, _)| (a, end)));
+                }
+            }
+        }
+        if let Some(h) = han_start {
+            put(h, base + word.len(), &mut gap, &mut next_pos);
+        }
+    }
+    if let Some((a, b)) = alnum {
+        put(a, b, &mut gap, &mut next_pos);
+    }
+}
+
+/// The tokens of `text` as [`analyze`] makes them, as `(token, position)`.
+///
+/// ```
+/// use zhenggai::segment::{tokens, Dictionary};
+/// let jieba = Dictionary::load(None).unwrap().jieba();
+/// let t = tokens(&jieba, "推进医共 体建设，5Ｇ网络");
+/// let words: Vec<&str> = t.iter().map(|(w, _)| w.as_str()).collect();
+/// assert_eq!(words, ["推进", "医共体", "建设", "5g", "网络"]);
+/// // The comma leaves one empty position.
+/// assert_eq!(t[3].1, t[2].1 + 2);
+/// ```
+pub fn tokens(jieba: &Jieba, text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    analyze(jieba, text, &mut String::new(), |t, p| {
+        out.push((t.to_string(), p))
+    });
+    out
+}
+
+/// Words of `text` that count for ranking: its tokens of two or more characters (or
+/// letters and digits), in order, repeated as often as they occur.
+pub fn ranking_words(jieba: &Jieba, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    analyze(jieba, text, &mut String::new(), |t, _| {
+        let mut cs = t.chars();
+        let first = cs.next();
+        if cs.next().is_some() || first.is_some_and(|c| !is_han(c)) {
+            out.push(t.to_string());
+        }
+    });
+    out
+}
+
+/// A tantivy tokenizer over [`analyze`], sharing one dictionary between clones.
 #[derive(Clone)]
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
+    scratch: String,
     buf: Vec<Token>,
 }
 
@@ -290,6 +351,7 @@ impl WordTokenizer {
     pub fn new(jieba: Arc<Jieba>) -> Self {
         WordTokenizer {
             jieba,
+            scratch: String::new(),
             buf: Vec::new(),
         }
     }
@@ -322,161 +384,22 @@ impl TokenStream for BufStream<'_> {
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = BufStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
-        let n = word_tokens_into(&self.jieba, text, &mut self.buf);
-        BufStream {
-            tokens: &mut self.buf[..n],
-            next: 0,
-        }
-    }
-}
-
-/// One token of the bigram analyzer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CharToken {
-    /// Token text (a bigram, a run's last character, or an alphanumeric run).
-    pub text: String,
-    /// Position.
-    pub position: usize,
-    /// Byte range in the source text.
-    pub from: usize,
-    /// End of the byte range.
-    pub to: usize,
-    /// Whether this is the last character of a CJK run (a unigram).
-    pub run_end: bool,
-}
-
-/// Bigram analysis of `text`, the same for documents and queries.
-///
-/// A run of CJK characters `c0…cn` (spaces between two CJK characters do not break a
-/// run: OCR puts them at line ends) gives the bigrams `c0c1 … c(n-1)cn` at consecutive
-/// positions and the unigram `cn` after them; a run of letters or digits gives one
-/// lower-cased token. Punctuation separates runs and takes no position.
-///
-/// ```
-/// use zhenggai::segment::char_tokens;
-/// let t: Vec<String> = char_tokens("推进医共 体建设,5G").into_iter().map(|t| t.text).collect();
-/// assert_eq!(t, ["推进", "进医", "医共", "共体", "体建", "建设", "设", "5g"]);
-/// ```
-pub fn char_tokens(text: &str) -> Vec<CharToken> {
-    let mut out = Vec::new();
-    for_each_char_token(text, |t: &str, position, from, to, run_end| {
-        out.push(CharToken {
-            text: t.to_string(),
-            position,
-            from,
-            to,
-            run_end,
-        })
-    });
-    out
-}
-
-/// The bigram analysis as a callback `(token, position, from, to, run_end)`, without
-/// allocating per token: the hot path of indexing.
-pub fn for_each_char_token(text: &str, emit: impl FnMut(&str, usize, usize, usize, bool)) {
-    /// Numbers tokens and hands them out through one reused buffer.
-    struct Out<F> {
-        emit: F,
-        pos: usize,
-        buf: String,
-    }
-    impl<F: FnMut(&str, usize, usize, usize, bool)> Out<F> {
-        fn token(
-            &mut self,
-            chars: impl IntoIterator<Item = char>,
-            from: usize,
-            to: usize,
-            run_end: bool,
-        ) {
-            self.buf.clear();
-            self.buf.extend(chars);
-            (self.emit)(&self.buf, self.pos, from, to, run_end);
-            self.pos += 1;
-        }
-        /// The last character of a CJK run, as a unigram.
-        fn end_run(&mut self, prev: &mut Option<(char, usize)>) {
-            if let Some((p, pb)) = prev.take() {
-                self.token([p], pb, pb + p.len_utf8(), true);
-            }
-        }
-        /// A run of letters or digits `text[start..end]`, folded.
-        fn alnum(&mut self, text: &str, start: Option<usize>, end: usize) {
-            if let Some(start) = start {
-                self.token(text[start..end].chars().map(fold_char), start, end, false);
-            }
-        }
-    }
-    let mut out = Out {
-        emit,
-        pos: 0,
-        buf: String::with_capacity(64),
-    };
-    // The previous CJK char of the current run: (folded char, byte offset).
-    let mut prev: Option<(char, usize)> = None;
-    // Start of the current run of letters or digits.
-    let mut alnum_start: Option<usize> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((b, c)) = iter.next() {
-        let f = fold_char(c);
-        if is_han(f) {
-            out.alnum(text, alnum_start.take(), b);
-            if let Some((p, pb)) = prev {
-                out.token([p, f], pb, b + c.len_utf8(), false);
-            }
-            prev = Some((f, b));
-        } else if c.is_whitespace() && prev.is_some() {
-            // Spaces between two CJK characters do not end the run.
-            let next_han = loop {
-                match iter.peek() {
-                    Some(&(_, n)) if n.is_whitespace() => {
-                        iter.next();
-                    }
-                    Some(&(_, n)) => break is_han(fold_char(n)),
-                    None => break false,
-                }
-            };
-            if !next_han {
-                out.end_run(&mut prev);
-            }
-        } else if f.is_alphanumeric() {
-            out.end_run(&mut prev);
-            alnum_start.get_or_insert(b);
-        } else {
-            out.end_run(&mut prev);
-            out.alnum(text, alnum_start.take(), b);
-        }
-    }
-    out.end_run(&mut prev);
-    out.alnum(text, alnum_start, text.len());
-}
-
-/// The bigram analyzer as a tantivy tokenizer. Token buffers are reused from one
-/// document to the next.
-#[derive(Clone, Default)]
-pub struct BigramTokenizer {
-    buf: Vec<Token>,
-    len: usize,
-}
-
-impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = BufStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
         let mut n = 0usize;
         let buf = &mut self.buf;
-        for_each_char_token(text, |t, position, from, to, _| {
+        analyze(&self.jieba, text, &mut self.scratch, |t, position| {
             if n == buf.len() {
                 buf.push(Token::default());
             }
             let tok = &mut buf[n];
             tok.text.clear();
             tok.text.push_str(t);
+            // Offsets are not used (snippets are found in the stored text).
+            tok.offset_from = 0;
+            tok.offset_to = 0;
             tok.position = position;
-            tok.offset_from = from;
-            tok.offset_to = to;
             tok.position_length = 1;
             n += 1;
         });
-        self.len = n;
         BufStream {
             tokens: &mut self.buf[..n],
             next: 0,
@@ -484,75 +407,65 @@ impl Tokenizer for BigramTokenizer {
     }
 }
 
-/// How a query string matches in the bigram field: the tokens to find at consecutive
-/// positions, the last of which may be a prefix (a single CJK character at the end of
-/// the query can begin a longer run in the text).
+/// One part of a literal query, as [`pattern`] splits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CharQuery {
-    /// `(position offset, token)`.
-    pub tokens: Vec<(usize, String)>,
-    /// Whether the last token is matched as a prefix.
-    pub last_is_prefix: bool,
+pub enum Piece {
+    /// A run of CJK characters: covered by one or more consecutive tokens.
+    Han(String),
+    /// A run of letters and digits: one whole token.
+    Alnum(String),
+    /// Punctuation or whitespace: one empty position.
+    Gap,
 }
 
-/// Analyzes a query for the bigram field. Inside the query the analysis is the same as
-/// for documents; at its end the text may go on, so the final unigram of the last CJK
-/// run is dropped (its bigram already ends with it), unless the run is one character,
-/// which then matches any token it begins.
+/// Splits a literal query the way [`analyze`] splits text, without cutting CJK runs
+/// (the text around them decides where jieba cut): `None` if nothing is searchable.
 ///
 /// ```
-/// use zhenggai::segment::char_query;
-/// let q = char_query("医共体").unwrap();
-/// assert_eq!(q.tokens, [(0, "医共".to_string()), (1, "共体".to_string())]);
-/// assert!(!q.last_is_prefix);
-/// assert!(char_query("药").unwrap().last_is_prefix);
-/// assert!(char_query("“”").is_none());
+/// use zhenggai::segment::{pattern, Piece};
+/// assert_eq!(
+///     pattern("医共 體，5Ｇ").unwrap(),
+///     [Piece::Han("医共体".into()), Piece::Gap, Piece::Alnum("5g".into())]
+/// );
+/// assert!(pattern("“”").is_none());
 /// ```
-pub fn char_query(text: &str) -> Option<CharQuery> {
-    let mut toks = char_tokens(text);
-    let last = toks.last()?.clone();
-    let mut last_is_prefix = false;
-    if last.run_end {
-        let single =
-            toks.len() < 2 || toks[toks.len() - 2].run_end || !is_han_token(&toks[toks.len() - 2]);
-        if single {
-            last_is_prefix = true;
-        } else {
-            toks.pop();
+pub fn pattern(text: &str) -> Option<Vec<Piece>> {
+    let mut s = String::new();
+    analysis_text(text, &mut s);
+    let mut out = Vec::new();
+    for part in s.split(' ').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(Piece::Gap);
+        }
+        let mut cur = String::new();
+        let mut cur_han = false;
+        for c in part.chars() {
+            let h = is_han(c);
+            if !cur.is_empty() && h != cur_han {
+                let run = std::mem::take(&mut cur);
+                out.push(if cur_han {
+                    Piece::Han(run)
+                } else {
+                    Piece::Alnum(run)
+                });
+            }
+            cur_han = h;
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            out.push(if cur_han {
+                Piece::Han(cur)
+            } else {
+                Piece::Alnum(cur)
+            });
         }
     }
-    Some(CharQuery {
-        tokens: toks.into_iter().map(|t| (t.position, t.text)).collect(),
-        last_is_prefix,
-    })
-}
-
-fn is_han_token(t: &CharToken) -> bool {
-    t.text.chars().next().is_some_and(is_han)
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bigram_positions_and_offsets() {
-        let t = char_tokens("Ａ医共");
-        assert_eq!(t[0].text, "a");
-        assert_eq!(t[1].text, "医共");
-        assert_eq!((t[1].from, t[1].to), (3, 9));
-        assert_eq!(t[2].text, "共");
-        assert!(t[2].run_end);
-        assert_eq!(t[2].position, 2);
-    }
-
-    #[test]
-    fn single_char_run_in_query_middle_is_exact() {
-        let q = char_query("2023年5月").unwrap();
-        let toks: Vec<&str> = q.tokens.iter().map(|(_, t)| t.as_str()).collect();
-        assert_eq!(toks, ["2023", "年", "5", "月"]);
-        assert!(q.last_is_prefix);
-    }
 
     #[test]
     fn reduced_dictionary_segments_like_the_full_one() {
@@ -571,16 +484,8 @@ mod tests {
             "5G智慧化急救体系建设任务进度滞后",
         ] {
             let small = qd.jieba_for(text);
-            let a: Vec<_> = full
-                .cut_for_search(text, true)
-                .into_iter()
-                .map(|t| t.word)
-                .collect();
-            let b: Vec<_> = small
-                .cut_for_search(text, true)
-                .into_iter()
-                .map(|t| t.word)
-                .collect();
+            let a: Vec<_> = full.cut(text, true).into_iter().map(|t| t.word).collect();
+            let b: Vec<_> = small.cut(text, true).into_iter().map(|t| t.word).collect();
             assert_eq!(a, b, "{text}");
         }
     }

@@ -102,8 +102,7 @@ fn random_documents_never_panic() {
                 );
             }
         }
-        let _ = zhenggai::segment::char_tokens(&text);
-        let _ = zhenggai::segment::char_query(&text);
+        let _ = zhenggai::segment::pattern(&text);
         let needle: String = text.chars().skip(n / 3).take(4).collect();
         for (a, b) in zhenggai::search::snippet::highlight(&text, &[needle]) {
             assert!(a < b && b <= text.chars().count());

@@ -6,6 +6,7 @@
 
 pub mod record;
 pub mod schema;
+pub mod vocab;
 pub mod writer;
 
 use std::collections::BTreeMap;
@@ -17,7 +18,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 
 use crate::error::{Error, Result};
-use crate::segment::{BigramTokenizer, WordTokenizer, CHARS, WORDS};
+use crate::segment::{WordTokenizer, WORDS};
 
 pub use writer::{build, BuildOptions, BuildReport, Progress};
 
@@ -121,10 +122,6 @@ pub fn register_tokenizers(index: &Index, jieba: Option<Arc<jieba_rs::Jieba>>) {
     index.tokenizers().register(
         WORDS,
         TextAnalyzer::builder(WordTokenizer::new(jieba)).build(),
-    );
-    index.tokenizers().register(
-        CHARS,
-        TextAnalyzer::builder(BigramTokenizer::default()).build(),
     );
 }
 

@@ -4,10 +4,10 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
-use crate::segment::{CHARS, WORDS};
+use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -17,20 +17,14 @@ pub struct Fields {
     pub id: Field,
     /// `measure` or `paragraph`.
     pub kind: Field,
-    /// Measure text: jieba words (ranking), stored.
+    /// Measure text: words with positions (matching and ranking), stored.
     pub text: Field,
-    /// Measure text: CJK bigrams with positions (matching).
-    pub text_chars: Field,
-    /// Problem title: words, stored.
+    /// Problem title: words with positions, stored.
     pub problem: Field,
-    /// Problem title: bigrams.
-    pub problem_chars: Field,
-    /// Category and item titles: words (ranking).
+    /// Category and item titles: words with positions (filter and ranking).
     pub category: Field,
     /// Category title, stored.
     pub category_title: Field,
-    /// Category and item titles: bigrams.
-    pub category_chars: Field,
     /// Item title, stored.
     pub item: Field,
     /// Agency as printed, stored. Not analyzed per record: it is the same for every
@@ -66,11 +60,13 @@ pub struct Fields {
     pub title: Field,
 }
 
+/// Words with positions: every word field also finds literal strings
+/// ([`crate::search::literal`]), which needs positions.
 fn words(stored: bool) -> TextOptions {
     let o = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(WORDS)
-            .set_index_option(IndexRecordOption::WithFreqs),
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     if stored {
         o.set_stored()
@@ -79,25 +75,14 @@ fn words(stored: bool) -> TextOptions {
     }
 }
 
-fn chars() -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(CHARS)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    )
-}
-
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("id", STORED);
     b.add_text_field("kind", STRING | STORED | FAST);
     b.add_text_field("text", words(true));
-    b.add_text_field("text_chars", chars());
     b.add_text_field("problem", words(true));
-    b.add_text_field("problem_chars", chars());
     b.add_text_field("category", words(false));
-    b.add_text_field("category_chars", chars());
     b.add_text_field("item", STORED);
     b.add_text_field("agency", STORED);
     b.add_text_field("agency_short", STRING | STORED | FAST);
@@ -126,12 +111,9 @@ impl Fields {
             id: f("id")?,
             kind: f("kind")?,
             text: f("text")?,
-            text_chars: f("text_chars")?,
             problem: f("problem")?,
-            problem_chars: f("problem_chars")?,
             category: f("category")?,
             category_title: f("category_title")?,
-            category_chars: f("category_chars")?,
             item: f("item")?,
             agency: f("agency")?,
             agency_short: f("agency_short")?,

@@ -16,6 +16,7 @@ use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
 use super::record::{records, Record, RecordKind};
 use super::schema::{self, Fields};
+use super::vocab::Vocabulary;
 use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
 use crate::error::{Error, Result};
 use crate::notice::Notice;
@@ -236,7 +237,6 @@ fn to_doc(f: &Fields, notice: &Notice, source: &str, r: &Record) -> TantivyDocum
         f.id => r.id.as_str(),
         f.kind => r.kind.as_str(),
         f.text => r.text.as_str(),
-        f.text_chars => r.text.as_str(),
         f.status => r.status.as_str(),
         f.date => date,
         f.source => source,
@@ -250,11 +250,8 @@ fn to_doc(f: &Fields, notice: &Notice, source: &str, r: &Record) -> TantivyDocum
         }
     };
     add(f.problem, &r.problem);
-    add(f.problem_chars, &r.problem);
     add(f.category, &r.category);
     add(f.category, &r.item);
-    add(f.category_chars, &r.category);
-    add(f.category_chars, &r.item);
     add(f.category_title, &r.category);
     add(f.item, &r.item);
     add(f.agency, &agency);
@@ -452,6 +449,8 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     let mut writer = writer;
     writer.commit()?;
     writer.wait_merging_threads()?;
+    Vocabulary::collect(&index, &[fields.text, fields.problem, fields.category])?
+        .write(&opts.index)?;
     dict.write_fst(&opts.index.join(DICT_FST))?;
     manifest.dict_total = dict.total();
     manifest.save(&opts.index)?;

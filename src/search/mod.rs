@@ -1,6 +1,7 @@
 //! Searching: queries with filters, ranking, highlighting, facets, and reading a record
 //! back in its context.
 
+pub mod literal;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
@@ -16,10 +17,11 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuer
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Score, TantivyDocument, Term};
 
-use self::query::{chars_match, Builder, Expr};
+use self::query::{literal_match, Builder, Expr};
 use self::synonyms::Synonyms;
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
+use crate::index::vocab::Vocabulary;
 use crate::index::{Manifest, DICT_FST};
 use crate::notice::Status;
 use crate::segment::QueryDict;
@@ -181,6 +183,7 @@ pub struct Engine {
     fields: Fields,
     manifest: Manifest,
     qdict: QueryDict,
+    vocab: Vocabulary,
     synonyms: Synonyms,
 }
 
@@ -235,7 +238,9 @@ impl Engine {
             reason: e.to_string(),
         })?;
         let qdict = QueryDict::open(&dir.join(DICT_FST), manifest.dict_total)?;
+        let vocab = Vocabulary::load(dir)?;
         Ok(Engine {
+            vocab,
             dir: dir.to_path_buf(),
             reader,
             index,
@@ -284,7 +289,7 @@ impl Engine {
             push(self.agency_filter(a)?);
         }
         if let Some(c) = &req.category {
-            let q = chars_match(f.category_chars, c).ok_or_else(|| {
+            let q = literal_match(f.category, c, &self.vocab).ok_or_else(|| {
                 Error::BadQuery(format!(
                     "筛选条件无可检索文字 (nothing searchable in --category {c:?})"
                 ))
@@ -420,6 +425,7 @@ impl Engine {
                     fields: &self.fields,
                     jieba: &jieba,
                     expand,
+                    vocab: &self.vocab,
                 };
                 clauses.push((Occur::Must, b.build(e)?));
             }
@@ -581,8 +587,8 @@ impl Engine {
         let searcher = self.reader.searcher();
         let jieba = self.qdict.jieba_for(text);
         let mut tf: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
-        for t in crate::segment::word_tokens(&jieba, text) {
-            *tf.entry(t.text).or_default() += 1.0;
+        for w in crate::segment::ranking_words(&jieba, text) {
+            *tf.entry(w).or_default() += 1.0;
         }
         let n = searcher.num_docs().max(1) as f32;
         let mut scored: Vec<(f32, String)> = Vec::new();

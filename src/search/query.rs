@@ -5,21 +5,22 @@
 //! keeps spaces and operators inside one phrase; parentheses group.
 //!
 //! A word matches a record when its characters stand together in the measure text or
-//! the problem title, found through the bigram field: so 医共体 is found in 医共体内
-//! whether or not jieba cut it as a word. Ranking adds BM25 over jieba words of the
-//! measure text, problem title (boosted) and category, so a record that holds the
-//! query as a whole word ranks above one that holds only its characters.
+//! the problem title ([`super::literal`]): so 医共体 is found in 医共体内 whether or
+//! not jieba cut it as a word. Ranking adds BM25 over jieba words of the measure
+//! text, problem title (boosted) and category, so a record that holds the query as a
+//! whole word ranks above one that holds only its characters.
 
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
-    TermQuery,
-};
+use std::sync::Arc;
+
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::literal::{Literal, LiteralQuery};
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
-use crate::segment::{char_query, word_tokens};
+use crate::index::vocab::Vocabulary;
+use crate::segment::{pattern, ranking_words};
 use crate::text::fold_width;
 
 /// A parsed query.
@@ -244,7 +245,7 @@ impl Expr {
     /// nothing is left.
     fn prune(self) -> Option<Expr> {
         match self {
-            Expr::Term(t) => char_query(&t).map(|_| Expr::Term(t)),
+            Expr::Term(t) => pattern(&t).map(|_| Expr::Term(t)),
             Expr::Not(x) => x.prune().map(|x| Expr::Not(Box::new(x))),
             Expr::And(v) => prune_list(v, Expr::And),
             Expr::Or(v) => prune_list(v, Expr::Or),
@@ -267,28 +268,11 @@ impl Expr {
     }
 }
 
-/// Builds the tantivy query matching `text` as characters in `field`
-/// (`None` if the text has nothing searchable).
-pub fn chars_match(field: Field, text: &str) -> Option<Box<dyn Query>> {
-    let cq = char_query(text)?;
-    let terms: Vec<(usize, Term)> = cq
-        .tokens
-        .iter()
-        .map(|(p, t)| (*p, Term::from_field_text(field, t)))
-        .collect();
-    if cq.last_is_prefix {
-        let mut q = PhrasePrefixQuery::new_with_offset(terms);
-        q.set_max_expansions(u32::MAX);
-        return Some(Box::new(q));
-    }
-    match terms.len() {
-        0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            terms.into_iter().next()?.1,
-            IndexRecordOption::WithFreqs,
-        ))),
-        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
-    }
+/// Builds the tantivy query finding `text` literally in `field` (`None` if the text
+/// has nothing searchable).
+pub fn literal_match(field: Field, text: &str, vocab: &Vocabulary) -> Option<Box<dyn Query>> {
+    let lit = Literal::new(text, vocab)?;
+    Some(Box::new(LiteralQuery::new(field, Arc::new(lit))))
 }
 
 /// Expands a word to the words users of this field treat as the same.
@@ -305,6 +289,8 @@ pub struct Builder<'a> {
     pub jieba: &'a jieba_rs::Jieba,
     /// Synonym expansion, if on.
     pub expand: Option<&'a dyn Expand>,
+    /// The index's words, for literal matching.
+    pub vocab: &'a Vocabulary,
 }
 
 impl Builder<'_> {
@@ -317,15 +303,17 @@ impl Builder<'_> {
         let mut matchers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut scorers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for alt in &alts {
-            for (field, boost) in [(f.text_chars, 0.5), (f.problem_chars, 1.0)] {
-                if let Some(q) = chars_match(field, alt) {
+            if let Some(lit) = Literal::new(alt, self.vocab) {
+                let lit = Arc::new(lit);
+                for (field, boost) in [(f.text, 0.5), (f.problem, 1.0)] {
+                    let q = Box::new(LiteralQuery::new(field, Arc::clone(&lit)));
                     matchers.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
                 }
             }
-            for tok in word_tokens(self.jieba, alt) {
+            for word in ranking_words(self.jieba, alt) {
                 for (field, boost) in [(f.text, 1.0), (f.problem, 2.0), (f.category, 0.5)] {
                     let q = TermQuery::new(
-                        Term::from_field_text(field, &tok.text),
+                        Term::from_field_text(field, &word),
                         IndexRecordOption::WithFreqs,
                     );
                     scorers.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));

@@ -1,0 +1,414 @@
+//! Finding a literal string through the word index.
+//!
+//! The index holds one token per jieba word, with positions, and the tokens of a
+//! text partition its characters ([`crate::segment::analyze`]). So a string of
+//! CJK characters `r` occurs in a text exactly when
+//! - one token contains `r`, or
+//! - consecutive tokens `t1 … tk` (k ≥ 2) spell it: `t1` ends with a prefix of `r`,
+//!   the middle tokens are the next pieces of `r` exactly, and `tk` begins with the
+//!   rest.
+//!
+//! The vocabulary ([`Vocabulary`]) gives the words that contain, end with or begin
+//! with each piece; their postings give the records. Records with a word containing
+//! `r` match at once; the others need a word of both ends and are checked position by
+//! position. A query of several runs (`2023年5月`, `体，建`) is matched the same way:
+//! letter and digit runs are whole tokens, punctuation one empty position.
+//!
+//! The one approximation: for punctuation inside a query, the empty position is
+//! checked only by distance, so `体，建` would also accept a single word between
+//! 体 and 建 that this search did not look at.
+
+use std::sync::Arc;
+
+use tantivy::postings::Postings;
+use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+
+use crate::index::vocab::Vocabulary;
+use crate::segment::{pattern, Piece};
+
+const FIRST: u8 = 1;
+const LAST: u8 = 2;
+const CONTAINS: u8 = 4;
+const INNER: u8 = 8;
+
+/// A literal string prepared against a vocabulary: its pieces and every word that
+/// can take part in a match, with the roles it can play.
+#[derive(Debug)]
+pub struct Literal {
+    pieces: Vec<Piece>,
+    /// `(word, roles)`, each word once.
+    words: Vec<(String, u8)>,
+}
+
+/// Byte offsets of the char boundaries of `s` strictly inside it.
+fn inner_bounds(s: &str) -> impl Iterator<Item = usize> + '_ {
+    s.char_indices().map(|(i, _)| i).skip(1)
+}
+
+impl Literal {
+    /// Prepares `text`; `None` if it has nothing searchable.
+    pub fn new(text: &str, vocab: &Vocabulary) -> Option<Literal> {
+        let pieces = pattern(text)?;
+        let mut words: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
+        let mut add = |w: &str, role: u8| *words.entry(w.to_string()).or_default() |= role;
+        let n = pieces.len();
+        let max = vocab.max_chars();
+        for (k, piece) in pieces.iter().enumerate() {
+            let (first, last) = (k == 0, k + 1 == n);
+            match piece {
+                Piece::Gap => {}
+                // A lone run of letters or digits is one whole token.
+                Piece::Alnum(a) if first && last => add(a, CONTAINS),
+                Piece::Alnum(a) => {
+                    let role = if first { FIRST } else { 0 } | if last { LAST } else { 0 } | INNER;
+                    add(a, role);
+                }
+                Piece::Han(r) => {
+                    if first && last {
+                        for w in vocab.containing(r) {
+                            add(w, CONTAINS);
+                        }
+                    }
+                    if first {
+                        // Words ending with a prefix of r (all of r when more follows).
+                        let ends = inner_bounds(r).chain((!last).then_some(r.len()));
+                        for a in ends {
+                            for w in vocab.ending_with(&r[..a]) {
+                                add(w, FIRST);
+                            }
+                        }
+                    }
+                    if last {
+                        let starts = (!first).then_some(0).into_iter().chain(inner_bounds(r));
+                        for i in starts {
+                            for w in vocab.starting_with(&r[i..]) {
+                                add(w, LAST);
+                            }
+                        }
+                    }
+                    // Whole middle pieces: any part of r, except those touching an
+                    // open end (the roles above cover them).
+                    let bounds: Vec<usize> = std::iter::once(0)
+                        .chain(inner_bounds(r))
+                        .chain([r.len()])
+                        .collect();
+                    for (x, &i) in bounds.iter().enumerate() {
+                        if first && i == 0 {
+                            continue;
+                        }
+                        for &j in bounds[x + 1..].iter().take(max) {
+                            if last && j == r.len() {
+                                continue;
+                            }
+                            add(&r[i..j], INNER);
+                        }
+                    }
+                }
+            }
+        }
+        let mut words: Vec<(String, u8)> = words.into_iter().collect();
+        words.sort();
+        Some(Literal { pieces, words })
+    }
+
+    /// Documents of one segment where the literal occurs in `field`, sorted.
+    pub fn matching_docs(
+        &self,
+        reader: &SegmentReader,
+        field: Field,
+    ) -> tantivy::Result<Vec<DocId>> {
+        let inverted = reader.inverted_index(field)?;
+        let mut flags = vec![0u8; reader.max_doc() as usize];
+        let mut present = Vec::new();
+        for (i, (w, roles)) in self.words.iter().enumerate() {
+            let Some(info) = inverted.get_term_info(&Term::from_field_text(field, w))? else {
+                continue;
+            };
+            let marks = roles & (FIRST | LAST | CONTAINS);
+            if marks != 0 {
+                let mut block =
+                    inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+                loop {
+                    let docs = block.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    for &d in docs {
+                        if let Some(f) = flags.get_mut(d as usize) {
+                            *f |= marks;
+                        }
+                    }
+                    block.advance();
+                }
+            }
+            if *roles != CONTAINS {
+                present.push((i, info));
+            }
+        }
+        let open = |f: u8| f & (FIRST | LAST) == FIRST | LAST && f & CONTAINS == 0;
+        let mut out: Vec<DocId> = Vec::new();
+        if flags.iter().any(|&f| open(f)) {
+            // (doc, position, word) of every word that can take part, in the
+            // records still undecided.
+            let mut at: Vec<(DocId, u32, u32)> = Vec::new();
+            let mut positions = Vec::new();
+            for (i, info) in present {
+                let mut p = inverted
+                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
+                while p.doc() != TERMINATED {
+                    let d = p.doc();
+                    if open(flags[d as usize]) {
+                        p.positions(&mut positions);
+                        at.extend(positions.iter().map(|&pos| (d, pos, i as u32)));
+                    }
+                    p.advance();
+                }
+            }
+            at.sort_unstable();
+            for group in at.chunk_by(|a, b| a.0 == b.0) {
+                let toks: Vec<(u32, &str)> = group
+                    .iter()
+                    .map(|&(_, pos, i)| (pos, self.words[i as usize].0.as_str()))
+                    .collect();
+                if self.spelled(&toks) {
+                    out.push(group[0].0);
+                }
+            }
+        }
+        out.extend(
+            flags
+                .iter()
+                .enumerate()
+                .filter(|(_, &f)| f & CONTAINS != 0)
+                .map(|(d, _)| d as DocId),
+        );
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Whether consecutive tokens of `toks` (`(position, word)`, sorted) spell the
+    /// literal.
+    fn spelled(&self, toks: &[(u32, &str)]) -> bool {
+        let n = self.pieces.len();
+        let find = |pos: u32| toks.binary_search_by_key(&pos, |t| t.0).ok();
+        // State: (token index, piece, byte offset in the piece).
+        let mut stack: Vec<(usize, usize, usize)> = Vec::new();
+        // Piece `k` is complete at position `pos`: go on with the next one.
+        let next_piece = |k: usize, pos: u32, stack: &mut Vec<(usize, usize, usize)>| -> bool {
+            let (mut k2, mut q) = (k + 1, pos + 1);
+            if k2 == n {
+                return true;
+            }
+            if self.pieces[k2] == Piece::Gap {
+                k2 += 1;
+                q += 1;
+            }
+            if let Some(e) = find(q) {
+                stack.push((e, k2, 0));
+            }
+            false
+        };
+        for start in 0..toks.len() {
+            stack.clear();
+            stack.push((start, 0, 0));
+            while let Some((e, k, o)) = stack.pop() {
+                let (pos, t) = toks[e];
+                match &self.pieces[k] {
+                    Piece::Gap => {}
+                    Piece::Alnum(a) => {
+                        if t == a && next_piece(k, pos, &mut stack) {
+                            return true;
+                        }
+                    }
+                    Piece::Han(r) if k == 0 && o == 0 => {
+                        if n == 1 && t.contains(r.as_str()) {
+                            return true;
+                        }
+                        for a in inner_bounds(r).chain([r.len()]) {
+                            if !t.ends_with(&r[..a]) {
+                                continue;
+                            }
+                            if a == r.len() {
+                                if next_piece(k, pos, &mut stack) {
+                                    return true;
+                                }
+                            } else if let Some(e2) = find(pos + 1) {
+                                stack.push((e2, k, a));
+                            }
+                        }
+                    }
+                    Piece::Han(r) => {
+                        let rest = &r[o..];
+                        if k + 1 == n && t.starts_with(rest) {
+                            return true;
+                        }
+                        if !t.is_empty() && rest.starts_with(t) {
+                            let o2 = o + t.len();
+                            if o2 == r.len() {
+                                if next_piece(k, pos, &mut stack) {
+                                    return true;
+                                }
+                            } else if let Some(e2) = find(pos + 1) {
+                                stack.push((e2, k, o2));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// The tantivy query for a [`Literal`] in one field. Every match scores the same
+/// (its boost): ranking comes from the word queries beside it.
+#[derive(Debug, Clone)]
+pub struct LiteralQuery {
+    field: Field,
+    literal: Arc<Literal>,
+}
+
+impl LiteralQuery {
+    /// Finds `literal` in `field`.
+    pub fn new(field: Field, literal: Arc<Literal>) -> Self {
+        LiteralQuery { field, literal }
+    }
+}
+
+impl Query for LiteralQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(LiteralWeight {
+            field: self.field,
+            literal: Arc::clone(&self.literal),
+        }))
+    }
+}
+
+struct LiteralWeight {
+    field: Field,
+    literal: Arc<Literal>,
+}
+
+impl Weight for LiteralWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = self.literal.matching_docs(reader, self.field)?;
+        Ok(Box::new(ConstScorer::new(DocIds { docs, at: 0 }, boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let docs = self.literal.matching_docs(reader, self.field)?;
+        if docs.binary_search(&doc).is_ok() {
+            Ok(Explanation::new("literal match", 1.0))
+        } else {
+            Err(TantivyError::InvalidArgument(format!(
+                "document #({doc}) does not match"
+            )))
+        }
+    }
+}
+
+/// Sorted document ids as a tantivy doc set.
+struct DocIds {
+    docs: Vec<DocId>,
+    at: usize,
+}
+
+impl DocSet for DocIds {
+    fn advance(&mut self) -> DocId {
+        self.at = (self.at + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.docs.len() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::{tokens, Dictionary};
+    use crate::text::{fold_char, is_han};
+
+    /// Runs of CJK characters of `text` as the analyzer sees them (folded, spaces
+    /// between CJK characters ignored).
+    fn han_runs(text: &str) -> Vec<String> {
+        let mut runs = vec![String::new()];
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let f = fold_char(c);
+            if is_han(f) {
+                runs.last_mut().unwrap().push(f);
+            } else if !(c.is_whitespace()
+                && chars.peek().is_some_and(|&n| is_han(fold_char(n)))
+                && runs.last().is_some_and(|r| !r.is_empty()))
+            {
+                runs.push(String::new());
+            }
+        }
+        runs.retain(|r| !r.is_empty());
+        runs
+    }
+
+    #[test]
+    fn tokens_spell_every_substring_and_nothing_else() {
+        let jieba = Dictionary::load(None).unwrap().jieba();
+        for text in [
+            "加快推进医共体建设，医联体内检查检验结果互认",
+            "中华人民共和国人民大会堂召开全国人民代表大会",
+            "落实“第一议题”制度和三重一大决策，办公务必节约",
+            "2023年5月完成5G智慧化急救体系建设",
+            "推进医共 体建设 与 体制改革",
+        ] {
+            let toks = tokens(&jieba, text);
+            let vocab = Vocabulary::from_words(toks.iter().map(|(w, _)| w.as_str()));
+            let at: Vec<(u32, &str)> = toks.iter().map(|(w, p)| (*p as u32, w.as_str())).collect();
+            let runs = han_runs(text);
+            let spelled = |q: &str| Literal::new(q, &vocab).unwrap().spelled(&at);
+            for run in &runs {
+                let cs: Vec<char> = run.chars().collect();
+                for i in 0..cs.len() {
+                    for j in i + 1..=cs.len().min(i + 7) {
+                        let q: String = cs[i..j].iter().collect();
+                        assert!(spelled(&q), "{q} in {text}: {toks:?}");
+                    }
+                }
+            }
+            let all: Vec<char> = runs.iter().flat_map(|r| r.chars()).collect();
+            for &a in &all {
+                for &b in &all {
+                    let q: String = [a, b].iter().collect();
+                    let occurs = runs.iter().any(|r| r.contains(&q));
+                    assert_eq!(spelled(&q), occurs, "{q} in {text}: {toks:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn runs_of_several_kinds_match_in_order() {
+        let jieba = Dictionary::load(None).unwrap().jieba();
+        let text = "2023年5月份完成，体制建设";
+        let toks = tokens(&jieba, text);
+        let vocab = Vocabulary::from_words(toks.iter().map(|(w, _)| w.as_str()));
+        let at: Vec<(u32, &str)> = toks.iter().map(|(w, p)| (*p as u32, w.as_str())).collect();
+        let spelled = |q: &str| Literal::new(q, &vocab).unwrap().spelled(&at);
+        assert!(spelled("2023年5月"));
+        assert!(spelled("年5月份"));
+        assert!(spelled("完成，体制"));
+        assert!(spelled("成。体"));
+        assert!(!spelled("2023年6月"));
+        assert!(
+            !spelled("023年"),
+            "letters and digits match whole runs only"
+        );
+        assert!(!spelled("完成体制"), "punctuation separates");
+    }
+}
