@@ -21,25 +21,40 @@
 use std::sync::Arc;
 
 use tantivy::postings::Postings;
+use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{
+    DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TantivyError, Term, TERMINATED,
+};
 
 use crate::index::vocab::Vocabulary;
 use crate::segment::{pattern, Piece};
 
-const FIRST: u8 = 1;
-const LAST: u8 = 2;
-const CONTAINS: u8 = 4;
-const INNER: u8 = 8;
+/// A word contains the whole literal: its records match without further checks.
+const CONTAINS: u64 = 1 << 63;
+/// Splits of a single CJK run told apart in the candidate filter; later splits
+/// share the last slot.
+const SLOTS: usize = 31;
+
+/// Candidate mark of split slot `s`: the word can end the first part (`E`) or begin
+/// the rest (`F`). A record that may hold a match spanning several words has both
+/// marks of one slot.
+fn mark_e(s: usize) -> u64 {
+    1 << (2 * s.min(SLOTS - 1))
+}
+fn mark_f(s: usize) -> u64 {
+    1 << (2 * s.min(SLOTS - 1) + 1)
+}
 
 /// A literal string prepared against a vocabulary: its pieces and every word that
-/// can take part in a match, with the roles it can play.
+/// can take part in a match.
 #[derive(Debug)]
 pub struct Literal {
     pieces: Vec<Piece>,
-    /// `(word, roles)`, each word once.
-    words: Vec<(String, u8)>,
+    /// `(word, candidate marks, whether it can take part in a match over several
+    /// words)`, each word once.
+    words: Vec<(String, u64, bool)>,
 }
 
 /// Byte offsets of the char boundaries of `s` strictly inside it.
@@ -47,68 +62,85 @@ fn inner_bounds(s: &str) -> impl Iterator<Item = usize> + '_ {
     s.char_indices().map(|(i, _)| i).skip(1)
 }
 
+/// Byte offsets of all char boundaries of `s`, ends included.
+fn all_bounds(s: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(inner_bounds(s))
+        .chain([s.len()])
+        .collect()
+}
+
 impl Literal {
     /// Prepares `text`; `None` if it has nothing searchable.
     pub fn new(text: &str, vocab: &Vocabulary) -> Option<Literal> {
         let pieces = pattern(text)?;
-        let mut words: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
-        let mut add = |w: &str, role: u8| *words.entry(w.to_string()).or_default() |= role;
+        let mut words: std::collections::HashMap<String, (u64, bool)> =
+            std::collections::HashMap::new();
+        let mut add = |w: &str, mark: u64, dp: bool| {
+            let e = words.entry(w.to_string()).or_default();
+            e.0 |= mark;
+            e.1 |= dp;
+        };
         let n = pieces.len();
         let max = vocab.max_chars();
-        for (k, piece) in pieces.iter().enumerate() {
-            let (first, last) = (k == 0, k + 1 == n);
-            match piece {
-                Piece::Gap => {}
-                // A lone run of letters or digits is one whole token.
-                Piece::Alnum(a) if first && last => add(a, CONTAINS),
-                Piece::Alnum(a) => {
-                    let role = if first { FIRST } else { 0 } | if last { LAST } else { 0 } | INNER;
-                    add(a, role);
+        if let [Piece::Han(r)] = pieces.as_slice() {
+            // The common case, one CJK run: a word containing it, or a split after
+            // its a-th char with a word ending with r[..a] and one beginning r[a..].
+            for w in vocab.containing(r) {
+                add(w, CONTAINS, false);
+            }
+            let bounds = all_bounds(r);
+            for (s, &a) in bounds[1..bounds.len() - 1].iter().enumerate() {
+                for w in vocab.ending_with(&r[..a]) {
+                    add(w, mark_e(s), true);
                 }
-                Piece::Han(r) => {
-                    if first && last {
-                        for w in vocab.containing(r) {
-                            add(w, CONTAINS);
-                        }
-                    }
-                    if first {
-                        // Words ending with a prefix of r (all of r when more follows).
-                        let ends = inner_bounds(r).chain((!last).then_some(r.len()));
-                        for a in ends {
-                            for w in vocab.ending_with(&r[..a]) {
-                                add(w, FIRST);
+                for w in vocab.starting_with(&r[a..]) {
+                    add(w, mark_f(s), true);
+                }
+                for &j in bounds.iter().filter(|&&j| j > a).take(max) {
+                    add(&r[a..j], mark_f(s), true);
+                }
+            }
+        } else {
+            // Several runs: a word that can begin the match (slot 0, E) and one that
+            // can end it (slot 0, F), then the check by positions.
+            let (begin, end) = (mark_e(0), mark_f(0));
+            for (k, piece) in pieces.iter().enumerate() {
+                let (first, last) = (k == 0, k + 1 == n);
+                let mark = if first { begin } else { 0 } | if last { end } else { 0 };
+                match piece {
+                    Piece::Gap => {}
+                    Piece::Alnum(a) if first && last => add(a, CONTAINS, false),
+                    Piece::Alnum(a) => add(a, mark, true),
+                    Piece::Han(r) => {
+                        let bounds = all_bounds(r);
+                        if first {
+                            // Words ending with a prefix of r, or with all of it.
+                            for &a in &bounds[1..] {
+                                for w in vocab.ending_with(&r[..a]) {
+                                    add(w, begin, true);
+                                }
                             }
                         }
-                    }
-                    if last {
-                        let starts = (!first).then_some(0).into_iter().chain(inner_bounds(r));
-                        for i in starts {
-                            for w in vocab.starting_with(&r[i..]) {
-                                add(w, LAST);
+                        if last {
+                            for &i in &bounds[..bounds.len() - 1] {
+                                for w in vocab.starting_with(&r[i..]) {
+                                    add(w, end, true);
+                                }
                             }
                         }
-                    }
-                    // Whole middle pieces: any part of r, except those touching an
-                    // open end (the roles above cover them).
-                    let bounds: Vec<usize> = std::iter::once(0)
-                        .chain(inner_bounds(r))
-                        .chain([r.len()])
-                        .collect();
-                    for (x, &i) in bounds.iter().enumerate() {
-                        if first && i == 0 {
-                            continue;
-                        }
-                        for &j in bounds[x + 1..].iter().take(max) {
-                            if last && j == r.len() {
-                                continue;
+                        // Whole pieces of r in between.
+                        for (x, &i) in bounds.iter().enumerate() {
+                            for &j in bounds[x + 1..].iter().take(max) {
+                                add(&r[i..j], 0, true);
                             }
-                            add(&r[i..j], INNER);
                         }
                     }
                 }
             }
         }
-        let mut words: Vec<(String, u8)> = words.into_iter().collect();
+        let mut words: Vec<(String, u64, bool)> =
+            words.into_iter().map(|(w, (m, dp))| (w, m, dp)).collect();
         words.sort();
         Some(Literal { pieces, words })
     }
@@ -120,51 +152,51 @@ impl Literal {
         field: Field,
     ) -> tantivy::Result<Vec<DocId>> {
         let inverted = reader.inverted_index(field)?;
-        let mut flags = vec![0u8; reader.max_doc() as usize];
-        let mut present = Vec::new();
-        for (i, (w, roles)) in self.words.iter().enumerate() {
-            let Some(info) = inverted.get_term_info(&Term::from_field_text(field, w))? else {
-                continue;
-            };
-            let marks = roles & (FIRST | LAST | CONTAINS);
-            if marks != 0 {
-                let mut block =
-                    inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-                loop {
-                    let docs = block.docs();
-                    if docs.is_empty() {
-                        break;
-                    }
-                    for &d in docs {
-                        if let Some(f) = flags.get_mut(d as usize) {
-                            *f |= marks;
-                        }
-                    }
-                    block.advance();
-                }
-            }
-            if *roles != CONTAINS {
-                present.push((i, info));
-            }
+        let mut infos = Vec::with_capacity(self.words.len());
+        for (w, _, _) in &self.words {
+            infos.push(inverted.get_term_info(&Term::from_field_text(field, w))?);
         }
-        let open = |f: u8| f & (FIRST | LAST) == FIRST | LAST && f & CONTAINS == 0;
-        let mut out: Vec<DocId> = Vec::new();
-        if flags.iter().any(|&f| open(f)) {
+        let with = |bit: u64| -> Vec<TermInfo> {
+            self.words
+                .iter()
+                .zip(&infos)
+                .filter(|((_, m, _), info)| m & bit != 0 && info.is_some())
+                .filter_map(|(_, info)| info.clone())
+                .collect()
+        };
+        let contains = union_docs(&inverted, &with(CONTAINS))?;
+        // Records where some split has a word on each side. The side with fewer
+        // postings is read; the other is only sought in its records.
+        let mut candidates: Vec<DocId> = Vec::new();
+        for slot in 0..SLOTS {
+            let (e, f) = (with(mark_e(slot)), with(mark_f(slot)));
+            if e.is_empty() || f.is_empty() {
+                continue;
+            }
+            let size = |v: &[TermInfo]| v.iter().map(|i| u64::from(i.doc_freq)).sum::<u64>();
+            let (small, large) = if size(&e) <= size(&f) { (e, f) } else { (f, e) };
+            let docs = union_docs(&inverted, &small)?;
+            candidates.extend(present_in(&inverted, &large, &docs)?);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|d| contains.binary_search(d).is_err());
+        let mut out = contains;
+        if !candidates.is_empty() {
             // (doc, position, word) of every word that can take part, in the
-            // records still undecided.
+            // undecided records only: postings skip to them.
             let mut at: Vec<(DocId, u32, u32)> = Vec::new();
             let mut positions = Vec::new();
-            for (i, info) in present {
+            for (i, ((_, _, dp), info)) in self.words.iter().zip(&infos).enumerate() {
+                let (true, Some(info)) = (*dp, info) else {
+                    continue;
+                };
                 let mut p = inverted
-                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
-                while p.doc() != TERMINATED {
-                    let d = p.doc();
-                    if open(flags[d as usize]) {
-                        p.positions(&mut positions);
-                        at.extend(positions.iter().map(|&pos| (d, pos, i as u32)));
-                    }
-                    p.advance();
-                }
+                    .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
+                for_each_common(&mut p, &candidates, |p, d| {
+                    p.positions(&mut positions);
+                    at.extend(positions.iter().map(|&pos| (d, pos, i as u32)));
+                });
             }
             at.sort_unstable();
             for group in at.chunk_by(|a, b| a.0 == b.0) {
@@ -177,13 +209,6 @@ impl Literal {
                 }
             }
         }
-        out.extend(
-            flags
-                .iter()
-                .enumerate()
-                .filter(|(_, &f)| f & CONTAINS != 0)
-                .map(|(d, _)| d as DocId),
-        );
         out.sort_unstable();
         out.dedup();
         Ok(out)
@@ -261,6 +286,75 @@ impl Literal {
         }
         false
     }
+}
+
+/// Calls `f` for every record of `docs` (sorted) that `postings` holds, skipping
+/// ahead in whichever of the two is behind.
+fn for_each_common(
+    postings: &mut SegmentPostings,
+    docs: &[DocId],
+    mut f: impl FnMut(&mut SegmentPostings, DocId),
+) {
+    let mut k = 0;
+    while k < docs.len() {
+        let (d, have) = (docs[k], postings.doc());
+        if have == TERMINATED {
+            break;
+        }
+        if have > d {
+            k += docs[k..].partition_point(|&x| x < have);
+            continue;
+        }
+        if postings.seek(d) == d {
+            f(postings, d);
+        }
+        k += 1;
+    }
+}
+
+/// Every record holding one of the words, sorted.
+fn union_docs(inverted: &InvertedIndexReader, words: &[TermInfo]) -> tantivy::Result<Vec<DocId>> {
+    let mut out = Vec::new();
+    for info in words {
+        let mut block =
+            inverted.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+        loop {
+            let docs = block.docs();
+            if docs.is_empty() {
+                break;
+            }
+            out.extend_from_slice(docs);
+            block.advance();
+        }
+    }
+    if words.len() > 1 {
+        out.sort_unstable();
+        out.dedup();
+    }
+    Ok(out)
+}
+
+/// The records of `docs` (sorted) that hold one of the words.
+fn present_in(
+    inverted: &InvertedIndexReader,
+    words: &[TermInfo],
+    docs: &[DocId],
+) -> tantivy::Result<Vec<DocId>> {
+    let mut found = vec![false; docs.len()];
+    for info in words {
+        let mut p = inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+        for_each_common(&mut p, docs, |p, d| {
+            if let Ok(k) = docs.binary_search(&d) {
+                found[k] = true;
+            }
+            let _ = p;
+        });
+    }
+    Ok(docs
+        .iter()
+        .zip(found)
+        .filter_map(|(&d, f)| f.then_some(d))
+        .collect())
 }
 
 /// The tantivy query for a [`Literal`] in one field. Every match scores the same
