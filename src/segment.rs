@@ -93,15 +93,20 @@ impl Dictionary {
         self.entries.iter().map(|(_, f)| f).sum()
     }
 
-    /// A fingerprint of the whole dictionary; an index records it so a search can
-    /// tell whether it segments the same way.
-    pub fn fingerprint(&self) -> u64 {
+    /// A fingerprint of the dictionary sources (built-in and user dictionary bytes),
+    /// without parsing them; an index records it so that a later build or search can
+    /// tell whether it segments the same way. Also returns the user dictionary's hash.
+    pub fn fingerprint(user: Option<&Path>) -> Result<(u64, u64)> {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for (w, f) in &self.entries {
-            h.update(w.as_bytes());
-            h.update(&f.to_le_bytes());
+        h.update(JIEBA_DICT.as_bytes());
+        h.update(DOMAIN_DICT.as_bytes());
+        let mut user_hash = 0;
+        if let Some(path) = user {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            user_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+            h.update(&user_hash.to_le_bytes());
         }
-        h.digest()
+        Ok((h.digest(), user_hash))
     }
 
     /// Builds a full jieba segmenter.

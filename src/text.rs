@@ -65,13 +65,19 @@ pub fn fold(s: &str) -> String {
 /// Folds full-width ASCII forms to ASCII but keeps letter case; used by the parser,
 /// which must read `问题１：` like `问题1:`.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            _ => c,
-        })
-        .collect()
+    let wide = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}');
+    // Most lines have nothing to fold: copy them whole.
+    let Some(first) = s.find(wide) else {
+        return s.to_string();
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    out.extend(s[first..].chars().map(|c| match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' => ' ',
+        _ => c,
+    }));
+    out
 }
 
 /// Whether `c` is a CJK ideograph (the characters jieba segments and the bigram field indexes).
@@ -103,27 +109,24 @@ pub fn is_word_char(c: char) -> bool {
 /// assert_eq!(squeeze_spaces("Word Excel"), "Word Excel");
 /// ```
 pub fn squeeze_spaces(s: &str) -> String {
-    let chars: Vec<char> = s.trim().chars().collect();
+    let s = s.trim();
+    if !s.contains(char::is_whitespace) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_whitespace() {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_whitespace() {
-                j += 1;
-            }
-            let before = out.chars().last();
-            let after = chars.get(j).copied();
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            let before = out.chars().next_back();
+            let after = chars.peek().copied();
             if let (Some(b), Some(a)) = (before, after) {
                 if b.is_ascii_alphanumeric() && a.is_ascii_alphanumeric() {
                     out.push(' ');
                 }
             }
-            i = j;
         } else {
             out.push(c);
-            i += 1;
         }
     }
     out

@@ -6,7 +6,7 @@
 //! deleted files are removed. Files that cannot be read are reported by name and do
 //! not stop the rest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,6 +21,7 @@ use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
 use crate::error::{Error, Result};
 use crate::notice::Notice;
 use crate::segment::Dictionary;
+use jieba_rs::Jieba;
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -310,6 +311,24 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Reads and parses a chunk of files in parallel.
+/// `known` maps source paths to the content hash the index holds.
+fn parse_chunk(
+    pool: &rayon::ThreadPool,
+    chunk: &[PathBuf],
+    known: &HashMap<String, String>,
+) -> Vec<Parsed> {
+    pool.install(|| {
+        chunk
+            .par_iter()
+            .map(|p| {
+                let hash = known.get(p.to_string_lossy().as_ref());
+                read_and_parse(p, hash.map(String::as_str))
+            })
+            .collect()
+    })
+}
+
 /// Builds or updates the index as `opts` says, reporting progress to `progress`.
 pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<BuildReport> {
     let started = Instant::now();
@@ -319,10 +338,16 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     } else {
         opts.threads
     };
-    let dict = Dictionary::load(opts.user_dict.as_deref())?;
-    let fingerprint = dict.fingerprint();
+    // Loading the dictionary and building jieba's trie takes about half a second:
+    // it runs beside reading and parsing the first files.
+    let user_dict = opts.user_dict.clone();
+    let dict_job = std::thread::spawn(move || -> Result<(Dictionary, Jieba)> {
+        let dict = Dictionary::load(user_dict.as_deref())?;
+        let jieba = dict.jieba();
+        Ok((dict, jieba))
+    });
+    let (fingerprint, user_hash) = Dictionary::fingerprint(opts.user_dict.as_deref())?;
 
-    std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
     let previous = if super::exists(&opts.index) && !opts.rebuild {
         match Manifest::load(&opts.index) {
             Ok(m) if m.dict_fingerprint == fingerprint => Some(m),
@@ -333,17 +358,48 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         None
     };
     if previous.is_none() {
-        clear_index_dir(&opts.index)?;
-        report.rebuilt = true;
+        check_clearable(&opts.index)?;
     }
+    let rebuilt = previous.is_none();
     let mut manifest = previous.unwrap_or_else(|| Manifest {
         format: schema::FORMAT,
         dict_fingerprint: fingerprint,
-        dict_total: dict.total(),
-        user_dict_hash: dict.user_hash,
+        dict_total: 0,
+        user_dict_hash: user_hash,
         user_dict: opts.user_dict.clone(),
         files: BTreeMap::new(),
     });
+    let files = corpus_files(&opts.corpus, &opts.index)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::PlainIo(std::io::Error::other(e)))?;
+    let known: HashMap<String, String> = manifest
+        .files
+        .iter()
+        .map(|(k, e)| (k.clone(), e.hash.clone()))
+        .collect();
+    let mut chunks = files.chunks(64);
+    let mut ahead: Vec<Vec<Parsed>> = Vec::new();
+    while !dict_job.is_finished() {
+        match chunks.next() {
+            Some(chunk) => ahead.push(parse_chunk(&pool, chunk, &known)),
+            None => break,
+        }
+    }
+    let (dict, jieba) = dict_job
+        .join()
+        .map_err(|_| Error::PlainIo(std::io::Error::other("dictionary thread panicked")))??;
+    manifest.dict_total = dict.total();
+
+    std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
+    if rebuilt {
+        clear_index_dir(&opts.index)?;
+        report.rebuilt = true;
+    }
+    // The query dictionary is written beside the indexing.
+    let fst_path = opts.index.join(DICT_FST);
+    let fst_job = std::thread::spawn(move || dict.write_fst(&fst_path));
 
     let index = if report.rebuilt {
         Index::create_in_dir(&opts.index, schema::build())?
@@ -357,8 +413,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         path: opts.index.clone(),
         reason: "字段不符 (schema mismatch)".into(),
     })?;
-    let jieba = Arc::new(dict.jieba());
-    register_tokenizers(&index, Some(jieba));
+    register_tokenizers(&index, Some(Arc::new(jieba)));
     let budget = opts.memory_budget.max((threads * 20) << 20);
     let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, budget)?;
     if report.rebuilt {
@@ -369,7 +424,6 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     }
 
     // Which files to (re)read.
-    let files = corpus_files(&opts.corpus, &opts.index)?;
     report.files_seen = files.len();
     let current: std::collections::HashSet<String> = files
         .iter()
@@ -396,23 +450,9 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         bytes: total_bytes,
     });
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::PlainIo(std::io::Error::other(e)))?;
-    for chunk in files.chunks(64) {
-        let parsed: Vec<Parsed> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|p| {
-                    let known = manifest
-                        .files
-                        .get(p.to_string_lossy().as_ref())
-                        .map(|e| e.hash.as_str());
-                    read_and_parse(p, known)
-                })
-                .collect()
-        });
+    let ahead = ahead.into_iter();
+    let rest = chunks.map(|chunk| parse_chunk(&pool, chunk, &known));
+    for parsed in ahead.chain(rest) {
         for p in parsed {
             progress(Progress::File {
                 bytes: p.entry.bytes,
@@ -451,8 +491,9 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     writer.wait_merging_threads()?;
     Vocabulary::collect(&index, &[fields.text, fields.problem, fields.category])?
         .write(&opts.index)?;
-    dict.write_fst(&opts.index.join(DICT_FST))?;
-    manifest.dict_total = dict.total();
+    fst_job
+        .join()
+        .map_err(|_| Error::PlainIo(std::io::Error::other("dictionary thread panicked")))??;
     manifest.save(&opts.index)?;
     report.total_files = manifest.files.len();
     report.total_records = manifest.records();

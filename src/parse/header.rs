@@ -110,6 +110,10 @@ pub fn find_title(lines: &[String]) -> Option<(usize, String)> {
             .expect("static regex")
     });
     lines.iter().take(40).enumerate().find_map(|(i, l)| {
+        // A title has at most 90 chars besides spaces: skip paragraphs unread.
+        if l.chars().filter(|c| !c.is_whitespace()).nth(90).is_some() {
+            return None;
+        }
         let t = squeeze_spaces(l);
         let norm = fold_width(&t);
         let n = t.chars().count();

@@ -186,10 +186,14 @@ pub fn clean_line(line: &str) -> String {
         }
         s = t;
     }
-    s.replace("**", "")
-        .replace('\u{feff}', "")
-        .trim()
-        .to_string()
+    if s.contains("**") || s.contains('\u{feff}') {
+        s.replace("**", "")
+            .replace('\u{feff}', "")
+            .trim()
+            .to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Whether a cleaned line is site navigation rather than content.
