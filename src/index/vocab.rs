@@ -21,8 +21,17 @@ pub const VOCAB: &str = "vocab.txt";
 pub struct Vocabulary {
     /// `"\n"`, then every word followed by `"\n"`, sorted.
     buf: String,
-    /// Length of the longest word, in chars.
+    /// Length of the longest word of CJK characters, in chars.
     max_chars: usize,
+}
+
+/// Length in chars of `w` if it is a word of CJK characters, else 0.
+fn han_chars(w: &str) -> usize {
+    if w.chars().next().is_some_and(crate::text::is_han) {
+        w.chars().count()
+    } else {
+        0
+    }
 }
 
 /// Merges two sorted lists without duplicates.
@@ -84,7 +93,7 @@ impl Vocabulary {
         for w in &words {
             buf.push_str(w);
             buf.push('\n');
-            max_chars = max_chars.max(w.chars().count());
+            max_chars = max_chars.max(han_chars(w));
         }
         Ok(Vocabulary { buf, max_chars })
     }
@@ -107,11 +116,7 @@ impl Vocabulary {
         if !buf.ends_with('\n') {
             buf.push('\n');
         }
-        let max_chars = buf
-            .split('\n')
-            .map(|w| w.chars().count())
-            .max()
-            .unwrap_or(0);
+        let max_chars = buf.split('\n').map(han_chars).max().unwrap_or(0);
         Ok(Vocabulary { buf, max_chars })
     }
 
@@ -125,7 +130,7 @@ impl Vocabulary {
         self.buf.len() <= 1
     }
 
-    /// Length of the longest word, in chars.
+    /// Length of the longest word of CJK characters, in chars.
     pub fn max_chars(&self) -> usize {
         self.max_chars
     }
@@ -195,7 +200,7 @@ impl Vocabulary {
         for w in v {
             buf.push_str(w);
             buf.push('\n');
-            max_chars = max_chars.max(w.chars().count());
+            max_chars = max_chars.max(han_chars(w));
         }
         Vocabulary { buf, max_chars }
     }

@@ -86,19 +86,30 @@ impl Literal {
         if let [Piece::Han(r)] = pieces.as_slice() {
             // The common case, one CJK run: a word containing it, or a split after
             // its a-th char with a word ending with r[..a] and one beginning r[a..].
-            for w in vocab.containing(r) {
-                add(w, CONTAINS, false);
-            }
+            // No word is longer than `max` chars: that bounds the work for long
+            // queries (the first word ends, and the last begins, within `max` chars
+            // of the ends).
             let bounds = all_bounds(r);
-            for (s, &a) in bounds[1..bounds.len() - 1].iter().enumerate() {
-                for w in vocab.ending_with(&r[..a]) {
-                    add(w, mark_e(s), true);
+            let len = bounds.len() - 1;
+            if len <= max {
+                for w in vocab.containing(r) {
+                    add(w, CONTAINS, false);
                 }
-                for w in vocab.starting_with(&r[a..]) {
-                    add(w, mark_f(s), true);
+            }
+            for (s, &a) in bounds[1..len].iter().enumerate() {
+                if s < max {
+                    for w in vocab.ending_with(&r[..a]) {
+                        add(w, mark_e(s), true);
+                    }
                 }
+                if len - (s + 1) <= max {
+                    for w in vocab.starting_with(&r[a..]) {
+                        add(w, mark_f(s), true);
+                    }
+                }
+                let mark = if s < max { mark_f(s) } else { 0 };
                 for &j in bounds.iter().filter(|&&j| j > a).take(max) {
-                    add(&r[a..j], mark_f(s), true);
+                    add(&r[a..j], mark, true);
                 }
             }
         } else {
@@ -114,16 +125,17 @@ impl Literal {
                     Piece::Alnum(a) => add(a, mark, true),
                     Piece::Han(r) => {
                         let bounds = all_bounds(r);
+                        let len = bounds.len() - 1;
                         if first {
                             // Words ending with a prefix of r, or with all of it.
-                            for &a in &bounds[1..] {
+                            for &a in bounds[1..].iter().take(max) {
                                 for w in vocab.ending_with(&r[..a]) {
                                     add(w, begin, true);
                                 }
                             }
                         }
                         if last {
-                            for &i in &bounds[..bounds.len() - 1] {
+                            for &i in &bounds[len.saturating_sub(max)..len] {
                                 for w in vocab.starting_with(&r[i..]) {
                                     add(w, end, true);
                                 }
@@ -467,6 +479,8 @@ mod tests {
             let runs = han_runs(text);
             let spelled = |q: &str| Literal::new(q, &vocab).unwrap().spelled(&at);
             for run in &runs {
+                // Whole runs are longer than any word: the bounds on long queries.
+                assert!(spelled(run), "{run} in {text}: {toks:?}");
                 let cs: Vec<char> = run.chars().collect();
                 for i in 0..cs.len() {
                     for j in i + 1..=cs.len().min(i + 7) {
