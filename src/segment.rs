@@ -15,7 +15,7 @@
 //! ([`Dictionary::write_fst`]); a query loads only the words that occur in it
 //! ([`QueryDict::jieba_for`]) and segments exactly as the full dictionary would.
 
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -136,6 +136,69 @@ impl Dictionary {
         b.finish()
             .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
         Ok(())
+    }
+}
+
+/// The built-in dictionary as an FST map (word → frequency), compiled by `build.rs`.
+static BUILTIN_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict.fst"));
+/// Total frequency of the built-in dictionary, compiled by `build.rs`.
+const BUILTIN_TOTAL: u64 = include!(concat!(env!("OUT_DIR"), "/dict_total.txt"));
+
+/// What an index build needs of the dictionary: the segmenter, its total frequency
+/// and the FST the index stores for queries.
+pub struct Prepared {
+    /// The full segmenter.
+    pub jieba: Jieba,
+    /// jieba's total frequency (the query side must use the same).
+    pub total: u64,
+    /// The query dictionary to store.
+    pub fst: QueryFst,
+}
+
+/// The query dictionary an index stores: the compiled-in one, or one merged with a
+/// user dictionary.
+pub enum QueryFst {
+    /// The built-in dictionary, precompiled.
+    BuiltIn,
+    /// Built-in and user dictionary, merged.
+    Merged(Dictionary),
+}
+
+impl QueryFst {
+    /// Writes it to `path` (see [`QueryDict`]).
+    pub fn write(&self, path: &Path) -> Result<()> {
+        match self {
+            QueryFst::Merged(dict) => dict.write_fst(path),
+            QueryFst::BuiltIn => std::fs::write(path, BUILTIN_FST).map_err(|e| Error::io(path, e)),
+        }
+    }
+}
+
+impl Prepared {
+    /// Prepares the dictionary: without a user dictionary jieba loads the built-in
+    /// text directly (it merges repeated words the way [`Dictionary`] does) and the
+    /// FST comes precompiled; with one, everything is merged and built here.
+    pub fn load(user: Option<&Path>) -> Result<Prepared> {
+        if user.is_some() {
+            let dict = Dictionary::load(user)?;
+            return Ok(Prepared {
+                jieba: dict.jieba(),
+                total: dict.total(),
+                fst: QueryFst::Merged(dict),
+            });
+        }
+        let mut jieba = Jieba::empty();
+        let mut text = BufReader::new(JIEBA_DICT.as_bytes().chain(DOMAIN_DICT.as_bytes()));
+        jieba.load_dict(&mut text).map_err(|e| Error::BadDict {
+            path: PathBuf::from("<built-in>"),
+            line: 0,
+            reason: e.to_string(),
+        })?;
+        Ok(Prepared {
+            jieba,
+            total: BUILTIN_TOTAL,
+            fst: QueryFst::BuiltIn,
+        })
     }
 }
 
@@ -471,6 +534,25 @@ pub fn pattern(text: &str) -> Option<Vec<Piece>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precompiled_dictionary_equals_the_merged_one() {
+        let dict = Dictionary::load(None).unwrap();
+        let fast = Prepared::load(None).unwrap();
+        assert_eq!(fast.total, dict.total());
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.fst"), dir.path().join("b.fst"));
+        dict.write_fst(&a).unwrap();
+        fast.fst.write(&b).unwrap();
+        assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+        let full = dict.jieba();
+        for text in [
+            "加快推进医共体建设,医联体内检查检验结果互认",
+            "落实第一议题制度",
+        ] {
+            assert_eq!(full.cut(text, true), fast.jieba.cut(text, true), "{text}");
+        }
+    }
 
     #[test]
     fn reduced_dictionary_segments_like_the_full_one() {

@@ -20,8 +20,7 @@ use super::vocab::Vocabulary;
 use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
 use crate::error::{Error, Result};
 use crate::notice::Notice;
-use crate::segment::Dictionary;
-use jieba_rs::Jieba;
+use crate::segment::{Dictionary, Prepared};
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -341,11 +340,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     // Loading the dictionary and building jieba's trie takes about half a second:
     // it runs beside reading and parsing the first files.
     let user_dict = opts.user_dict.clone();
-    let dict_job = std::thread::spawn(move || -> Result<(Dictionary, Jieba)> {
-        let dict = Dictionary::load(user_dict.as_deref())?;
-        let jieba = dict.jieba();
-        Ok((dict, jieba))
-    });
+    let dict_job = std::thread::spawn(move || Prepared::load(user_dict.as_deref()));
     let (fingerprint, user_hash) = Dictionary::fingerprint(opts.user_dict.as_deref())?;
 
     let previous = if super::exists(&opts.index) && !opts.rebuild {
@@ -387,10 +382,10 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
             None => break,
         }
     }
-    let (dict, jieba) = dict_job
+    let Prepared { jieba, total, fst } = dict_job
         .join()
         .map_err(|_| Error::PlainIo(std::io::Error::other("dictionary thread panicked")))??;
-    manifest.dict_total = dict.total();
+    manifest.dict_total = total;
 
     std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
     if rebuilt {
@@ -399,7 +394,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     }
     // The query dictionary is written beside the indexing.
     let fst_path = opts.index.join(DICT_FST);
-    let fst_job = std::thread::spawn(move || dict.write_fst(&fst_path));
+    let fst_job = std::thread::spawn(move || fst.write(&fst_path));
 
     let index = if report.rebuilt {
         Index::create_in_dir(&opts.index, schema::build())?
