@@ -80,7 +80,7 @@ pub fn fold_width(s: &str) -> String {
     out
 }
 
-/// Whether `c` is a CJK ideograph (the characters jieba segments and the bigram field indexes).
+/// Whether `c` is a CJK ideograph (the characters jieba segments; runs of them are matched literally).
 #[inline]
 pub fn is_han(c: char) -> bool {
     matches!(c,

@@ -1,6 +1,6 @@
 //! Search behaviour on the seed notices and on small corpora written for each case:
-//! full recall of literal matches, phrases and boolean operators over the overlapping
-//! tokens of `cut_for_search`, whole-word ranking, filters, facets, synonyms, show.
+//! full recall of literal matches across jieba's words, phrases and boolean operators,
+//! whole-word ranking, filters, facets, synonyms, show.
 
 mod common;
 
@@ -151,6 +151,39 @@ fn phrase_and_boolean_queries_over_overlapping_tokens() {
     assert_eq!(files("人民共和"), ["d.txt"]);
     assert_eq!(files("和国人"), ["d.txt"]);
     assert!(files("人民共和国大会").is_empty());
+}
+
+#[test]
+fn punctuation_separates_and_ocr_spaces_do_not() {
+    let dir = common::corpus(&[
+        ("a.txt", "推进医共体建设，邀请专家指导。"),
+        ("b.txt", "推进医共 体建设邀请专家。"),
+        ("c.txt", "2023年5月份完成5G网络建设。"),
+    ]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    let files = |q: &str| -> Vec<String> {
+        let mut v: Vec<String> = e
+            .search(&exact(q))
+            .expect("search")
+            .hits
+            .iter()
+            .filter_map(|h| std::path::Path::new(&h.source).file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files("医共体建设"), ["a.txt", "b.txt"]);
+    assert_eq!(files("体建设邀"), ["b.txt"]);
+    assert_eq!(files("建设，邀请"), ["a.txt"]);
+    assert_eq!(files("年5月"), ["c.txt"]);
+    assert_eq!(files("5Ｇ网"), ["c.txt"]);
+    assert!(
+        files("023年").is_empty(),
+        "letters and digits match whole runs"
+    );
+    assert!(files("建设完成").is_empty());
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! The index: schema, the manifest that records what was indexed, and building.
 //!
 //! An index directory holds tantivy's files, `zhenggai.json` (the manifest: format,
-//! dictionary fingerprint, and every indexed file with its content hash) and
-//! `dict.fst` (the dictionary queries segment with).
+//! dictionary fingerprint, and every indexed file with its content hash),
+//! `dict.fst` (the dictionary queries segment with) and `vocab.txt` (every word of
+//! the index, for literal matching across words; see [`vocab`]).
 
 pub mod record;
 pub mod schema;
