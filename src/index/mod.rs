@@ -45,6 +45,21 @@ pub struct FileEntry {
     /// Its short form.
     #[serde(default)]
     pub agency_short: String,
+    /// The notice's title (or a non-notice's first line).
+    #[serde(default)]
+    pub title: String,
+    /// Publication date (ISO), if known.
+    #[serde(default)]
+    pub published: String,
+    /// Region of the agency.
+    #[serde(default)]
+    pub region: String,
+    /// Level 省/市/县.
+    #[serde(default)]
+    pub level: String,
+    /// Inspection kind 巡察/巡视.
+    #[serde(default)]
+    pub inspection: String,
 }
 
 /// The manifest: what the index was built from and with.

@@ -7,7 +7,7 @@ use tantivy::schema::{
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -27,13 +27,8 @@ pub struct Fields {
     pub category_title: Field,
     /// Item title, stored.
     pub item: Field,
-    /// Agency as printed, stored. Not analyzed per record: it is the same for every
-    /// record of a notice, so `--agency` is resolved through the manifest.
-    pub agency: Field,
     /// Agency short form, exact, fast (facets).
     pub agency_short: Field,
-    /// Region, exact.
-    pub region: Field,
     /// Level 省/市/县, exact, fast.
     pub level: Field,
     /// Status name (`completed` …), exact, fast.
@@ -42,12 +37,8 @@ pub struct Fields {
     pub status_text: Field,
     /// Deadline `YYYY-MM`.
     pub deadline: Field,
-    /// Publication date as written (ISO).
-    pub published: Field,
     /// Publication date as a number `YYYYMMDD` (0 if unknown), for ranges and sorting.
     pub date: Field,
-    /// Inspection kind 巡察/巡视.
-    pub inspection: Field,
     /// Source path, exact (deletes go by it).
     pub source: Field,
     /// Source line.
@@ -56,8 +47,6 @@ pub struct Fields {
     pub problem_n: Field,
     /// Measure number in the problem.
     pub measure_n: Field,
-    /// Notice title.
-    pub title: Field,
 }
 
 /// Words with positions: every word field also finds literal strings
@@ -84,21 +73,16 @@ pub fn build() -> Schema {
     b.add_text_field("problem", words(true));
     b.add_text_field("category", words(false));
     b.add_text_field("item", STORED);
-    b.add_text_field("agency", STORED);
     b.add_text_field("agency_short", STRING | STORED | FAST);
-    b.add_text_field("region", STRING | STORED);
     b.add_text_field("level", STRING | STORED | FAST);
     b.add_text_field("status", STRING | STORED | FAST);
     b.add_text_field("status_text", STORED);
     b.add_text_field("deadline", STORED);
-    b.add_text_field("published", STORED);
     b.add_u64_field("date", INDEXED | FAST);
-    b.add_text_field("inspection", STRING | STORED);
     b.add_text_field("source", STRING | STORED);
     b.add_u64_field("line", STORED);
     b.add_u64_field("problem_n", STORED);
     b.add_u64_field("measure_n", STORED);
-    b.add_text_field("title", STORED);
     b.add_text_field("category_title", STORED);
     b.build()
 }
@@ -115,21 +99,16 @@ impl Fields {
             category: f("category")?,
             category_title: f("category_title")?,
             item: f("item")?,
-            agency: f("agency")?,
             agency_short: f("agency_short")?,
-            region: f("region")?,
             level: f("level")?,
             status: f("status")?,
             status_text: f("status_text")?,
             deadline: f("deadline")?,
-            published: f("published")?,
             date: f("date")?,
-            inspection: f("inspection")?,
             source: f("source")?,
             line: f("line")?,
             problem_n: f("problem_n")?,
             measure_n: f("measure_n")?,
-            title: f("title")?,
         })
     }
 }

@@ -199,6 +199,11 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
             entry.notice = notice.is_notice;
             entry.agency = notice.agency.clone().unwrap_or_default();
             entry.agency_short = notice.agency_short.clone().unwrap_or_default();
+            entry.title = notice.title.clone().unwrap_or_default();
+            entry.published = notice.published.clone().unwrap_or_default();
+            entry.region = notice.region.clone().unwrap_or_default();
+            entry.level = notice.level.clone().unwrap_or_default();
+            entry.inspection = notice.inspection.kind.clone().unwrap_or_default();
             let error = src.lossy.then(|| {
                 "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
             });
@@ -228,18 +233,36 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
     }
 }
 
-fn to_doc(f: &Fields, notice: &Notice, source: &str, r: &Record) -> TantivyDocument {
-    let agency = notice.agency.clone().unwrap_or_default();
-    let short = notice.agency_short.clone().unwrap_or_default();
-    let published = notice.published.clone().unwrap_or_default();
-    let date: u64 = published.replace('-', "").parse().unwrap_or(0);
+/// Values every record of one file shares. Notice-level text (agency, title, dates
+/// as written) lives once per file in the manifest, not in every record.
+struct Shared<'a> {
+    source: &'a str,
+    agency_short: &'a str,
+    level: &'a str,
+    /// Publication date as `YYYYMMDD` (0 if unknown).
+    date: u64,
+}
+
+impl<'a> Shared<'a> {
+    fn of(notice: &'a Notice, source: &'a str) -> Self {
+        let published = notice.published.as_deref().unwrap_or("");
+        Shared {
+            source,
+            agency_short: notice.agency_short.as_deref().unwrap_or(""),
+            level: notice.level.as_deref().unwrap_or(""),
+            date: published.replace('-', "").parse().unwrap_or(0),
+        }
+    }
+}
+
+fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
     let mut d = doc!(
         f.id => r.id.as_str(),
         f.kind => r.kind.as_str(),
         f.text => r.text.as_str(),
         f.status => r.status.as_str(),
-        f.date => date,
-        f.source => source,
+        f.date => shared.date,
+        f.source => shared.source,
         f.line => r.line as u64,
         f.problem_n => r.problem_n as u64,
         f.measure_n => r.measure_n as u64,
@@ -254,18 +277,10 @@ fn to_doc(f: &Fields, notice: &Notice, source: &str, r: &Record) -> TantivyDocum
     add(f.category, &r.item);
     add(f.category_title, &r.category);
     add(f.item, &r.item);
-    add(f.agency, &agency);
-    add(f.agency_short, &short);
-    add(f.region, notice.region.as_deref().unwrap_or(""));
-    add(f.level, notice.level.as_deref().unwrap_or(""));
+    add(f.agency_short, shared.agency_short);
+    add(f.level, shared.level);
     add(f.status_text, &r.status_text);
     add(f.deadline, &r.deadline);
-    add(f.published, &published);
-    add(
-        f.inspection,
-        notice.inspection.kind.as_deref().unwrap_or(""),
-    );
-    add(f.title, notice.title.as_deref().unwrap_or(""));
     d
 }
 
@@ -470,12 +485,13 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 report.notices += 1;
             }
             report.problems += notice.problems.len();
+            let shared = Shared::of(notice, &p.source);
             for r in &p.records {
                 match r.kind {
                     RecordKind::Measure => report.measures += 1,
                     RecordKind::Paragraph => report.paragraphs += 1,
                 }
-                writer.add_document(to_doc(&fields, notice, &p.source, r))?;
+                writer.add_document(to_doc(&fields, &shared, r))?;
             }
             manifest.files.insert(p.source.clone(), p.entry.clone());
         }

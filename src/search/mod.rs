@@ -532,15 +532,23 @@ impl Engine {
 
     fn hit(&self, doc: &TantivyDocument, score: f32) -> Hit {
         let f = &self.fields;
+        let source = first_str(doc, f.source);
+        // Notice-level facts are kept once per file, in the manifest.
+        let file = self
+            .manifest
+            .files
+            .get(&source)
+            .cloned()
+            .unwrap_or_default();
         Hit {
             id: first_str(doc, f.id),
             score,
             kind: first_str(doc, f.kind),
-            agency: first_str(doc, f.agency),
+            agency: file.agency,
             agency_short: first_str(doc, f.agency_short),
-            region: first_str(doc, f.region),
+            region: file.region,
             level: first_str(doc, f.level),
-            published: first_str(doc, f.published),
+            published: file.published,
             category: first_str(doc, f.category_title),
             item: first_str(doc, f.item),
             problem: first_str(doc, f.problem),
@@ -551,10 +559,10 @@ impl Engine {
             deadline: first_str(doc, f.deadline),
             measure: first_str(doc, f.text),
             highlights: Vec::new(),
-            source: first_str(doc, f.source),
+            source,
             line: first_u64(doc, f.line),
-            title: first_str(doc, f.title),
-            inspection: first_str(doc, f.inspection),
+            title: file.title,
+            inspection: file.inspection,
         }
     }
 
