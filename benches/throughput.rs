@@ -2,7 +2,7 @@
 //!
 //! 1. criterion, on ~1 MB of seed text: raw jieba-rs `cut_for_search` (HMM), the
 //!    analyzer the index uses (`segment::analyze`: fold, `cut`, runs and gaps), and
-//!    loading the dictionary.
+//!    preparing the dictionary (built-in, and merged as with a user dictionary).
 //! 2. For each corpus — a generated notice corpus (`ZHENGGAI_BENCH_MB`, default 100;
 //!    a comma-separated list runs several) and `../shared/corpora/laws` if present:
 //!    raw single-thread `cut_for_search` over the decoded text of the same files, then
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use jieba_rs::Jieba;
-use zhenggai::segment::{analyze, Dictionary};
+use zhenggai::segment::{analyze, Dictionary, Prepared};
 
 use common::*;
 
@@ -55,7 +55,12 @@ fn criterion_benches(c: &mut Criterion, jieba: &Jieba) {
     g.sample_size(10);
     g.warm_up_time(Duration::from_secs(1));
     g.measurement_time(Duration::from_secs(4));
-    g.bench_function("load_and_build_jieba", |b| {
+    // What `zhenggai index` pays: the built-in dictionary, FST precompiled.
+    g.bench_function("prepared_builtin", |b| {
+        b.iter(|| black_box(Prepared::load(None).unwrap().total))
+    });
+    // The path with a user dictionary: parse, merge, build jieba from the merge.
+    g.bench_function("load_merge_and_build_jieba", |b| {
         b.iter(|| black_box(Dictionary::load(None).unwrap().jieba()))
     });
     g.finish();
@@ -300,7 +305,7 @@ fn print_table(rows: &[Row]) {
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     let t = Instant::now();
-    let jieba = Dictionary::load(None).expect("load dictionary").jieba();
+    let jieba = Prepared::load(None).expect("load dictionary").jieba;
     eprintln!(
         "dictionary loaded in {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3
