@@ -130,3 +130,28 @@ fn refuses_to_overwrite_a_directory_that_is_not_an_index() {
     assert!(err.to_string().contains("不是 zhenggai 索引"), "{err}");
     assert!(target.path().join("thesis.docx").is_file());
 }
+
+#[test]
+fn an_interrupted_build_is_refused_and_then_rebuilt() {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let c = corpus.path();
+    copy_seed("000_3089e93c6afc7ecc.txt", c);
+    copy_seed("003_044f5fdef5878133.txt", c);
+    let index = tempfile::tempdir().expect("tempdir");
+    let opts = BuildOptions::new(c, index.path());
+    build(&opts, &mut |_| {}).expect("build");
+    let whole = contents(index.path());
+
+    // A build that committed to tantivy but stopped before writing the manifest
+    // leaves the manifest describing an older commit.
+    let mut m = Manifest::load(index.path()).expect("manifest");
+    m.opstamp += 1;
+    m.save(index.path()).expect("save");
+    let err = Engine::open(index.path()).expect_err("refused");
+    assert!(matches!(err, zhenggai::Error::CorruptIndex { .. }), "{err}");
+
+    // The next build starts over instead of adding the same files twice.
+    let report = build(&opts, &mut |_| {}).expect("build");
+    assert!(report.rebuilt);
+    assert_eq!(contents(index.path()), whole);
+}

@@ -77,6 +77,11 @@ pub struct Manifest {
     pub user_dict: Option<PathBuf>,
     /// Indexed files by source path.
     pub files: BTreeMap<String, FileEntry>,
+    /// The tantivy commit this manifest (and `vocab.txt`) describes. A build that
+    /// stopped after committing but before writing the manifest leaves the index
+    /// ahead of it: searches refuse it and the next build starts over.
+    #[serde(default)]
+    pub opstamp: u64,
 }
 
 impl Manifest {
@@ -141,6 +146,22 @@ pub fn register_tokenizers(index: &Index, jieba: Option<Arc<jieba_rs::Jieba>>) {
     );
 }
 
+/// Whether the manifest describes the index's last commit (see [`Manifest::opstamp`]).
+pub fn is_complete(index: &Index, manifest: &Manifest) -> Result<bool> {
+    Ok(index.load_metas()?.opstamp == manifest.opstamp)
+}
+
+fn check_complete(dir: &Path, index: &Index, manifest: &Manifest) -> Result<()> {
+    if is_complete(index, manifest)? {
+        Ok(())
+    } else {
+        Err(Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            reason: "上次建索引没有完成，请重新运行 zhenggai index (the last build did not finish: run `zhenggai index` again)".into(),
+        })
+    }
+}
+
 /// Opens the tantivy index in `dir` for searching.
 pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
     if !exists(dir) {
@@ -157,6 +178,7 @@ pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
             reason: "字段不符 (schema mismatch)".into(),
         });
     }
+    check_complete(dir, &index, &manifest)?;
     register_tokenizers(&index, None);
     Ok((index, manifest))
 }

@@ -325,6 +325,14 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether the index in `dir` is the one `manifest` describes.
+fn complete(dir: &Path, manifest: &Manifest) -> bool {
+    Index::open_in_dir(dir)
+        .ok()
+        .and_then(|i| super::is_complete(&i, manifest).ok())
+        .unwrap_or(false)
+}
+
 /// Reads and parses a chunk of files in parallel.
 /// `known` maps source paths to the content hash the index holds.
 fn parse_chunk(
@@ -360,8 +368,9 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
 
     let previous = if super::exists(&opts.index) && !opts.rebuild {
         match Manifest::load(&opts.index) {
-            Ok(m) if m.dict_fingerprint == fingerprint => Some(m),
-            // Another dictionary or format: every file must be segmented again.
+            Ok(m) if m.dict_fingerprint == fingerprint && complete(&opts.index, &m) => Some(m),
+            // Another dictionary or format, or an interrupted build: every file must
+            // be segmented again.
             _ => None,
         }
     } else {
@@ -378,6 +387,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         user_dict_hash: user_hash,
         user_dict: opts.user_dict.clone(),
         files: BTreeMap::new(),
+        opstamp: 0,
     });
     let files = corpus_files(&opts.corpus, &opts.index)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -498,7 +508,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     }
     progress(Progress::Commit);
     let mut writer = writer;
-    writer.commit()?;
+    manifest.opstamp = writer.commit()?;
     writer.wait_merging_threads()?;
     Vocabulary::collect(&index, &[fields.text, fields.problem, fields.category])?
         .write(&opts.index)?;
