@@ -52,7 +52,20 @@ fn sentence_start(chars: &[char], i: usize) -> bool {
     while j > 0 && chars[j - 1].is_whitespace() {
         j -= 1;
     }
-    j == 0 || "。；;：:！!？?".contains(chars[j - 1])
+    j == 0
+        || matches!(
+            chars[j - 1],
+            '。' | '；' | ';' | '：' | ':' | '！' | '!' | '？' | '?'
+        )
+}
+
+/// A Chinese numeral 一 … 十 (a `match`, not a search in a string: this runs on
+/// every char of every measure).
+fn is_cn_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 /// Finds `一是`-style ordinals (with OCR variants) at sentence starts.
@@ -61,11 +74,10 @@ fn shi_ordinals(chars: &[char]) -> Vec<Ordinal> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let (num_len, n) = if "一二三四五六七八九十".contains(c) {
+        let (num_len, n) = if is_cn_numeral(c) {
             // up to two numeral chars (十一)
             let mut k = i;
-            while k < chars.len() && k - i < 3 && "一二三四五六七八九十".contains(chars[k])
-            {
+            while k < chars.len() && k - i < 3 && is_cn_numeral(chars[k]) {
                 k += 1;
             }
             let s: String = chars[i..k].iter().collect();
