@@ -117,6 +117,26 @@ fn bad_files_are_reported_and_do_not_stop_the_rest() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn dangling_links_and_loops_are_reported_and_do_not_stop_the_rest() {
+    let corpus = common::corpus(&[("good.txt", "推进医共体建设。")]);
+    let c = corpus.path();
+    std::os::unix::fs::symlink(c.join("missing.txt"), c.join("dangling.txt")).expect("link");
+    std::fs::create_dir(c.join("sub")).expect("dir");
+    std::os::unix::fs::symlink(c, c.join("sub").join("up")).expect("link");
+    let index = tempfile::tempdir().expect("tempdir");
+    let r = build(&BuildOptions::new(c, index.path()), &mut |_| {}).expect("build");
+    assert_eq!(r.files_indexed, 1);
+    let mut bad: Vec<String> = r
+        .errors
+        .iter()
+        .map(|(p, _)| p.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    bad.sort();
+    assert_eq!(bad, ["dangling.txt", "up"]);
+}
+
 #[test]
 fn refuses_to_overwrite_a_directory_that_is_not_an_index() {
     let corpus = common::corpus(&[("a.txt", "推进医共体建设。")]);

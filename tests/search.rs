@@ -425,3 +425,18 @@ fn a_user_dictionary_is_stored_and_must_match() {
     let manifest = zhenggai::index::Manifest::load(index.path()).expect("manifest");
     assert_ne!(manifest.user_dict_hash, 0);
 }
+
+#[test]
+fn any_limit_and_offset_are_safe() {
+    let e = seeds_engine();
+    let mut r = SearchRequest::new("医共体");
+    r.limit = usize::MAX;
+    r.offset = usize::MAX;
+    let res = e.search(&r).expect("search");
+    assert_eq!((res.total, res.hits.len()), (8, 0));
+    r.offset = 0;
+    assert_eq!(e.search(&r).expect("search").hits.len(), 8);
+    r.limit = 0;
+    let res = e.search(&r).expect("search");
+    assert_eq!((res.total, res.hits.len()), (8, 0), "--limit 0 counts only");
+}

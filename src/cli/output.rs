@@ -134,16 +134,26 @@ pub fn print_results(
     color: bool,
 ) -> io::Result<()> {
     let shown = r.hits.len();
-    writeln!(
-        out,
-        "共 {} 条结果，显示第 {}–{} 条 ({} hits)\n",
-        r.total,
-        if shown == 0 { 0 } else { req.offset + 1 },
-        req.offset + shown,
-        r.total
-    )?;
+    if r.total == 0 {
+        writeln!(out, "共 0 条结果 (0 hits)\n")?;
+    } else if shown == 0 {
+        writeln!(
+            out,
+            "共 {} 条结果，未显示 ({} hits, none shown)\n",
+            r.total, r.total
+        )?;
+    } else {
+        writeln!(
+            out,
+            "共 {} 条结果，显示第 {}–{} 条 ({} hits)\n",
+            r.total,
+            req.offset.saturating_add(1),
+            req.offset.saturating_add(shown),
+            r.total
+        )?;
+    }
     for (i, h) in r.hits.iter().enumerate() {
-        hit_block(out, req.offset + i + 1, h, color)?;
+        hit_block(out, req.offset.saturating_add(i + 1), h, color)?;
         writeln!(out)?;
     }
     if let Some(f) = r.facets.as_ref().filter(|_| r.total > 0) {

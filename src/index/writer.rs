@@ -105,10 +105,14 @@ pub enum Progress {
     Commit,
 }
 
-/// Files of the corpus in a stable order, with the index directory left out.
-fn corpus_files(corpus: &Path, index: &Path) -> Result<Vec<PathBuf>> {
+/// Files of the corpus in a stable order, with the index directory left out, and the
+/// entries that could not be walked (a dangling link, a loop, an unreadable
+/// directory) with the reason: they are reported and do not stop the rest.
+type Walked = (Vec<PathBuf>, Vec<(PathBuf, String)>);
+
+fn corpus_files(corpus: &Path, index: &Path) -> Result<Walked> {
     if corpus.is_file() {
-        return Ok(vec![corpus.to_path_buf()]);
+        return Ok((vec![corpus.to_path_buf()], Vec::new()));
     }
     if !corpus.is_dir() {
         return Err(Error::io(
@@ -133,19 +137,25 @@ fn corpus_files(corpus: &Path, index: &Path) -> Result<Vec<PathBuf>> {
                 .is_some_and(|i| e.path().canonicalize().ok().as_ref() == Some(i));
             !hidden && !is_index
         });
+    let mut errors = Vec::new();
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| corpus.to_path_buf());
-            Error::io(path, std::io::Error::other(e.to_string()))
-        })?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| corpus.to_path_buf());
+                let reason = match e.io_error() {
+                    Some(io) => io.to_string(),
+                    None => e.to_string(),
+                };
+                errors.push((path, reason));
+            }
         }
     }
-    Ok(files)
+    Ok((files, errors))
 }
 
 /// A file read and parsed, ready to index.
@@ -389,7 +399,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         files: BTreeMap::new(),
         opstamp: 0,
     });
-    let files = corpus_files(&opts.corpus, &opts.index)?;
+    let (files, walk_errors) = corpus_files(&opts.corpus, &opts.index)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -445,6 +455,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
 
     // Which files to (re)read.
     report.files_seen = files.len();
+    report.errors.extend(walk_errors);
     let current: std::collections::HashSet<String> = files
         .iter()
         .map(|p| p.to_string_lossy().into_owned())

@@ -438,7 +438,11 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let (q, needles) = self.build_query(req)?;
         let searcher = self.reader.searcher();
-        let limit = req.limit.max(1);
+        // The collector reserves room for offset + limit hits: no more than there are
+        // records, whatever the user asked for.
+        let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let offset = req.offset.min(records);
+        let limit = req.limit.clamp(1, records.max(1));
         let sort = if req.query.trim().is_empty() {
             Sort::Date
         } else {
@@ -447,26 +451,27 @@ impl Engine {
         let (addrs, total): (Vec<(f32, DocAddress)>, usize) = match sort {
             Sort::Relevance => {
                 let top = TopDocs::with_limit(limit)
-                    .and_offset(req.offset)
+                    .and_offset(offset)
                     .order_by_score();
                 searcher.search(&q, &(top, Count))?
             }
             Sort::Date => {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(req.offset)
-                    .tweak_score(|seg: &tantivy::SegmentReader| {
+                let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+                    |seg: &tantivy::SegmentReader| {
                         let col = seg.fast_fields().u64("date").ok();
                         move |doc: tantivy::DocId, score: Score| {
                             let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
                             (d, score, std::cmp::Reverse(doc))
                         }
-                    });
+                    },
+                );
                 let (v, n) = searcher.search(&q, &(top, Count))?;
                 (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n)
             }
         };
         let mut hits = Vec::with_capacity(addrs.len());
-        for (score, addr) in addrs {
+        // `--limit 0` asks for the count only.
+        for (score, addr) in addrs.into_iter().take(req.limit) {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let mut hit = self.hit(&doc, score);
             hit.highlights = snippet::highlight(&hit.measure, &needles);
@@ -645,7 +650,9 @@ impl Engine {
             ));
         }
         let q = BooleanQuery::new(clauses);
-        let top = searcher.search(&q, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let want = limit.saturating_add(1).clamp(1, records.max(1));
+        let top = searcher.search(&q, &TopDocs::with_limit(want).order_by_score())?;
         let mut out = Vec::new();
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
