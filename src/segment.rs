@@ -274,38 +274,75 @@ impl QueryDict {
     }
 }
 
-/// Whitespace between two CJK characters does not separate them (OCR and web pages put
-/// line breaks inside words); elsewhere whitespace and punctuation separate.
-fn next_is_han(rest: &mut std::iter::Peekable<std::str::Chars<'_>>) -> bool {
-    while let Some(&n) = rest.peek() {
-        if n.is_whitespace() {
-            rest.next();
-        } else {
-            return is_han(fold_char(n));
-        }
-    }
-    false
+/// Characters that carry nothing and are dropped wherever they stand: zero-width
+/// spaces and joiners, soft hyphens, byte-order marks inside the text.
+fn ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
-/// The text the word analyzer cuts: folded (see [`fold_char`]), spaces between CJK
-/// characters removed, every other run of separators replaced by one space.
+/// What a (folded) character is to the analyzer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Han,
+    Alnum,
+    Other,
+}
+
+fn kind(f: char) -> Kind {
+    if is_han(f) {
+        Kind::Han
+    } else if f.is_alphanumeric() {
+        Kind::Alnum
+    } else {
+        Kind::Other
+    }
+}
+
+/// The kind of the next character that is not whitespace (consuming the whitespace).
+fn next_kind(rest: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Kind {
+    while let Some(&n) = rest.peek() {
+        if n.is_whitespace() || ignorable(n) {
+            rest.next();
+        } else {
+            return kind(fold_char(n));
+        }
+    }
+    Kind::Other
+}
+
+/// The text the word analyzer cuts: folded (see [`fold_char`]), invisible characters
+/// dropped, whitespace between a CJK character and a CJK character, letter or digit
+/// removed (OCR and web pages break lines inside words: `医共 体`, `55 号`), every
+/// other run of separators replaced by one space.
 fn analysis_text(text: &str, out: &mut String) {
     out.clear();
     let mut chars = text.chars().peekable();
-    let mut prev_han = false;
+    let mut prev = Kind::Other;
     while let Some(c) = chars.next() {
-        let f = fold_char(c);
-        if is_han(f) || (f.is_alphanumeric() && !c.is_whitespace()) {
-            out.push(f);
-            prev_han = is_han(f);
-        } else if c.is_whitespace() && prev_han && next_is_han(&mut chars) {
-            // Transparent: the next char is CJK and follows directly.
-        } else {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            prev_han = false;
+        if ignorable(c) {
+            continue;
         }
+        let f = fold_char(c);
+        let k = kind(f);
+        if k != Kind::Other {
+            out.push(f);
+            prev = k;
+            continue;
+        }
+        if c.is_whitespace() && prev != Kind::Other {
+            let next = next_kind(&mut chars);
+            if next != Kind::Other && (prev == Kind::Han || next == Kind::Han) {
+                // Transparent: the next char follows directly.
+                continue;
+            }
+        }
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        prev = Kind::Other;
     }
 }
 

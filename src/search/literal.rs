@@ -12,7 +12,8 @@
 //! with each piece; their postings give the records. Records with a word containing
 //! `r` match at once; the others need a word of both ends and are checked position by
 //! position. A query of several runs (`2023年5月`, `体，建`) is matched the same way:
-//! letter and digit runs are whole tokens, punctuation one empty position.
+//! a letter or digit run is one token in the text (the query's first run may end
+//! one, its last begin one), punctuation one empty position.
 //!
 //! The one approximation: for punctuation inside a query, the empty position is
 //! checked only by distance, so `体，建` would also accept a single word between
@@ -121,8 +122,26 @@ impl Literal {
                 let mark = if first { begin } else { 0 } | if last { end } else { 0 };
                 match piece {
                     Piece::Gap => {}
-                    Piece::Alnum(a) if first && last => add(a, CONTAINS, false),
-                    Piece::Alnum(a) => add(a, mark, true),
+                    // Letters and digits are one token per run; the query's run
+                    // may end one (at its start) or begin one (at its end).
+                    Piece::Alnum(a) if first && last => {
+                        for w in vocab.containing(a) {
+                            add(w, CONTAINS, false);
+                        }
+                    }
+                    Piece::Alnum(a) => {
+                        add(a, mark, true);
+                        if first {
+                            for w in vocab.ending_with(a) {
+                                add(w, begin, true);
+                            }
+                        }
+                        if last {
+                            for w in vocab.starting_with(a) {
+                                add(w, end, true);
+                            }
+                        }
+                    }
                     Piece::Han(r) => {
                         let bounds = all_bounds(r);
                         let len = bounds.len() - 1;
@@ -256,7 +275,14 @@ impl Literal {
                 match &self.pieces[k] {
                     Piece::Gap => {}
                     Piece::Alnum(a) => {
-                        if t == a && next_piece(k, pos, &mut stack) {
+                        let a = a.as_str();
+                        let fits = t == a
+                            || (k == 0 && t.ends_with(a))
+                            || (k + 1 == n && t.starts_with(a));
+                        if n == 1 && t.contains(a) {
+                            return true;
+                        }
+                        if fits && next_piece(k, pos, &mut stack) {
                             return true;
                         }
                     }
@@ -513,10 +539,12 @@ mod tests {
         assert!(spelled("完成，体制"));
         assert!(spelled("成。体"));
         assert!(!spelled("2023年6月"));
+        assert!(spelled("023年"), "a run of digits may end a longer one");
         assert!(
-            !spelled("023年"),
-            "letters and digits match whole runs only"
+            !spelled("202年"),
+            "but the digits before CJK text end their run"
         );
+        assert!(spelled("年5"));
         assert!(!spelled("完成体制"), "punctuation separates");
     }
 }
