@@ -49,7 +49,17 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<SourceText> {
         path: path.to_path_buf(),
         reason: "二进制文件，不是文本 (binary file, not text)".into(),
     })?;
-    let text = if html { html_to_text(&text) } else { text };
+    let mut text = if html { html_to_text(&text) } else { text };
+    // Control characters other than line breaks and tabs carry no text, and would
+    // reach a terminal as escape sequences when results are printed.
+    let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if text.contains(stray) {
+        text = text
+            .chars()
+            .map(|c| if c == '\u{000C}' { '\n' } else { c })
+            .filter(|&c| !stray(c))
+            .collect();
+    }
     if text.trim().is_empty() {
         return Err(Error::BadFile {
             path: path.to_path_buf(),
@@ -197,6 +207,16 @@ mod tests {
         bom.extend_from_slice("问题1:".as_bytes());
         let t = decode_bytes(Path::new("a.txt"), &bom).unwrap();
         assert_eq!(t.text, "问题1:");
+    }
+
+    #[test]
+    fn drops_terminal_escapes_and_keeps_lines() {
+        let t = decode_bytes(
+            Path::new("a.txt"),
+            "整改\u{1b}[2J情况\u{7}\r\n一是\u{8}加强\u{c}二是".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(t.text, "整改[2J情况\r\n一是加强\n二是");
     }
 
     #[test]
