@@ -177,21 +177,23 @@ fn show_prints_the_problem_around_a_hit() {
 fn a_closed_pipe_ends_quietly() {
     let dir = fresh_checkout();
     assert!(zhenggai(dir.path(), &["index", "-q"]).status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhenggai"))
-        .current_dir(dir.path())
-        .args(["search", "整改", "--limit", "500"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let o = child.wait_with_output().expect("wait");
-    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
-    assert!(
-        o.status.code().is_some_and(|c| c == 0 || c == 1),
-        "{:?}",
-        o.status
-    );
+    for json in [false, true] {
+        let mut args = vec!["search", "整改", "--limit", "500"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhenggai"))
+            .current_dir(dir.path())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait");
+        assert!(stderr(&o).is_empty(), "json {json}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(0), "json {json}");
+    }
 }
 
 #[test]

@@ -34,10 +34,15 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            let broken_pipe = |c: &(dyn std::error::Error + 'static)| {
+                let io = c.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+                // serde_json reports the writer's error as its own.
+                let json = c
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|j| j.io_error_kind());
+                io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+            };
+            if e.chain().any(broken_pipe) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("错误 (error): {e:#}");
