@@ -22,6 +22,17 @@ fn contents(index: &Path) -> BTreeSet<(String, String, String)> {
     out
 }
 
+/// File names of the entries a build reported as errors, sorted.
+fn error_names(r: &zhenggai::index::BuildReport) -> Vec<String> {
+    let mut bad: Vec<String> = r
+        .errors
+        .iter()
+        .map(|(p, _)| p.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    bad.sort();
+    bad
+}
+
 fn copy_seed(name: &str, to: &Path) {
     std::fs::copy(common::seeds().join(name), to.join(name)).expect("copy");
 }
@@ -101,12 +112,7 @@ fn bad_files_are_reported_and_do_not_stop_the_rest() {
     let r = build(&BuildOptions::new(corpus.path(), index.path()), &mut |_| {}).expect("build");
     assert_eq!(r.files_seen, 3);
     assert_eq!(r.files_indexed, 1);
-    let mut bad: Vec<String> = r
-        .errors
-        .iter()
-        .map(|(p, _)| p.file_name().expect("name").to_string_lossy().into_owned())
-        .collect();
-    bad.sort();
+    let bad = error_names(&r);
     assert_eq!(bad, ["binary.dat", "empty.txt"]);
     let e = Engine::open(index.path()).expect("opens");
     assert_eq!(
@@ -128,12 +134,7 @@ fn dangling_links_and_loops_are_reported_and_do_not_stop_the_rest() {
     let index = tempfile::tempdir().expect("tempdir");
     let r = build(&BuildOptions::new(c, index.path()), &mut |_| {}).expect("build");
     assert_eq!(r.files_indexed, 1);
-    let mut bad: Vec<String> = r
-        .errors
-        .iter()
-        .map(|(p, _)| p.file_name().expect("name").to_string_lossy().into_owned())
-        .collect();
-    bad.sort();
+    let bad = error_names(&r);
     assert_eq!(bad, ["dangling.txt", "up"]);
 }
 

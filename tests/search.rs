@@ -53,6 +53,20 @@ fn ids(engine: &Engine, req: &SearchRequest) -> BTreeSet<String> {
         .collect()
 }
 
+/// File names of every hit of `q` (no synonyms), sorted.
+fn hit_files(e: &Engine, q: &str) -> Vec<String> {
+    let mut v: Vec<String> = e
+        .search(&exact(q))
+        .expect("search")
+        .hits
+        .iter()
+        .filter_map(|h| std::path::Path::new(&h.source).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 fn exact(q: &str) -> SearchRequest {
     let mut r = SearchRequest::new(q);
     r.limit = 10_000;
@@ -120,23 +134,7 @@ fn phrase_and_boolean_queries_over_overlapping_tokens() {
     ]);
     let index = common::build_index(dir.path());
     let e = Engine::open(index.path()).expect("opens");
-    let files = |q: &str| -> Vec<String> {
-        let mut v: Vec<String> = e
-            .search(&exact(q))
-            .expect("search")
-            .hits
-            .iter()
-            .map(|h| {
-                std::path::Path::new(&h.source)
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let files = |q: &str| hit_files(&e, q);
     // A word is a contiguous string: 家庭医生签约 only where the five characters stand together.
     assert_eq!(files("家庭医生签约"), ["a.txt"]);
     assert_eq!(files("\"家庭医生签约\""), ["a.txt"]);
@@ -162,18 +160,7 @@ fn punctuation_separates_and_ocr_spaces_do_not() {
     ]);
     let index = common::build_index(dir.path());
     let e = Engine::open(index.path()).expect("opens");
-    let files = |q: &str| -> Vec<String> {
-        let mut v: Vec<String> = e
-            .search(&exact(q))
-            .expect("search")
-            .hits
-            .iter()
-            .filter_map(|h| std::path::Path::new(&h.source).file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    };
+    let files = |q: &str| hit_files(&e, q);
     assert_eq!(files("医共体建设"), ["a.txt", "b.txt"]);
     assert_eq!(files("体建设邀"), ["b.txt"]);
     assert_eq!(files("建设，邀请"), ["a.txt"]);
