@@ -542,26 +542,13 @@ pub fn pattern(text: &str) -> Option<Vec<Piece>> {
         if !out.is_empty() {
             out.push(Piece::Gap);
         }
-        let mut cur = String::new();
-        let mut cur_han = false;
-        for c in part.chars() {
-            let h = is_han(c);
-            if !cur.is_empty() && h != cur_han {
-                let run = std::mem::take(&mut cur);
-                out.push(if cur_han {
-                    Piece::Han(run)
-                } else {
-                    Piece::Alnum(run)
-                });
-            }
-            cur_han = h;
-            cur.push(c);
-        }
-        if !cur.is_empty() {
-            out.push(if cur_han {
-                Piece::Han(cur)
+        let chars: Vec<char> = part.chars().collect();
+        for run in chars.chunk_by(|a, b| is_han(*a) == is_han(*b)) {
+            let text: String = run.iter().collect();
+            out.push(if is_han(run[0]) {
+                Piece::Han(text)
             } else {
-                Piece::Alnum(cur)
+                Piece::Alnum(text)
             });
         }
     }

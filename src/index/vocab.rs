@@ -86,16 +86,21 @@ impl Vocabulary {
             }
             lists = next;
         }
-        let words = lists.pop().unwrap_or_default();
-        let mut buf = String::with_capacity(words.iter().map(|w| w.len() + 1).sum::<usize>() + 1);
+        Ok(Self::from_sorted(&lists.pop().unwrap_or_default()))
+    }
+
+    /// A vocabulary of words already sorted and without duplicates.
+    fn from_sorted<S: AsRef<str>>(words: &[S]) -> Vocabulary {
+        let mut buf =
+            String::with_capacity(words.iter().map(|w| w.as_ref().len() + 1).sum::<usize>() + 1);
         buf.push('\n');
         let mut max_chars = 0;
-        for w in &words {
-            buf.push_str(w);
+        for w in words {
+            buf.push_str(w.as_ref());
             buf.push('\n');
-            max_chars = max_chars.max(han_chars(w));
+            max_chars = max_chars.max(han_chars(w.as_ref()));
         }
-        Ok(Vocabulary { buf, max_chars })
+        Vocabulary { buf, max_chars }
     }
 
     /// Writes `vocab.txt` in `dir` atomically.
@@ -195,13 +200,6 @@ impl Vocabulary {
         let mut v: Vec<&str> = words.into_iter().filter(|w| !w.is_empty()).collect();
         v.sort_unstable();
         v.dedup();
-        let mut buf = String::from("\n");
-        let mut max_chars = 0;
-        for w in v {
-            buf.push_str(w);
-            buf.push('\n');
-            max_chars = max_chars.max(han_chars(w));
-        }
-        Vocabulary { buf, max_chars }
+        Self::from_sorted(&v)
     }
 }

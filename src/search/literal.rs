@@ -381,11 +381,10 @@ fn present_in(
     let mut found = vec![false; docs.len()];
     for info in words {
         let mut p = inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-        for_each_common(&mut p, docs, |p, d| {
+        for_each_common(&mut p, docs, |_, d| {
             if let Ok(k) = docs.binary_search(&d) {
                 found[k] = true;
             }
-            let _ = p;
         });
     }
     Ok(docs
