@@ -8,6 +8,8 @@
 //! wherever its characters stand together, whatever jieba made of them, by
 //! [`crate::search::literal`] over the index's vocabulary). One token per word,
 //! instead of a word field plus a character field, is what keeps indexing fast.
+//! While indexing, cuts of phrases that come back (a problem title repeated on each
+//! of its measures, boilerplate) are remembered ([`CutCache`]).
 //!
 //! The dictionary is jieba's own (`dict/jieba.dict.txt`), the domain words in
 //! `dict/domain.txt`, and an optional user dictionary. Loading all of it takes
@@ -22,13 +24,17 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+mod cache;
+
+pub use cache::{CutCache, CutRef, Lookup};
+
 use crate::error::{Error, Result};
 use crate::text::{fold_char, is_han};
 
 /// jieba's dictionary (MIT licence, from the jieba project).
-pub const JIEBA_DICT: &str = include_str!("../dict/jieba.dict.txt");
+pub const JIEBA_DICT: &str = include_str!("../../dict/jieba.dict.txt");
 /// Domain words that must stay whole (医共体, 第一议题, 回头看 …).
-pub const DOMAIN_DICT: &str = include_str!("../dict/domain.txt");
+pub const DOMAIN_DICT: &str = include_str!("../../dict/domain.txt");
 
 /// Tokenizer name of the word analyzer in the tantivy index.
 pub const WORDS: &str = "zh_words";
@@ -346,6 +352,53 @@ fn analysis_text(text: &str, out: &mut String) {
     }
 }
 
+/// Buffers [`analyze`] reuses from one text to the next, and optionally a memo of
+/// jieba's cuts ([`CutCache`]): indexing turns it on, since official text repeats
+/// whole phrases from document to document.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    text: String,
+    runs: Vec<Run>,
+    misses: String,
+    local: Vec<u32>,
+    ends: Vec<u32>,
+    cache: Option<CutCache>,
+}
+
+impl Scratch {
+    /// Buffers with a memo of cuts of about `budget` bytes.
+    pub fn with_cache(budget: usize) -> Self {
+        Scratch {
+            cache: Some(CutCache::new(budget)),
+            ..Scratch::default()
+        }
+    }
+
+    /// Bytes of runs served from the memo of cuts, and of runs cut (zeros without
+    /// a memo).
+    pub fn stats(&self) -> (u64, u64) {
+        self.cache.as_ref().map_or((0, 0), CutCache::stats)
+    }
+}
+
+/// A run of the analysis text between two spaces, and where its cut is.
+#[derive(Debug, Clone)]
+struct Run {
+    start: usize,
+    end: usize,
+    cut: Cut,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cut {
+    /// Not cut yet (with its hash if it is to be remembered).
+    Pending(Option<u64>),
+    /// In the memo.
+    Cached(CutRef),
+    /// Word ends in `Scratch::local`.
+    Local(usize, usize),
+}
+
 /// Calls `emit(token, position)` for every token of `text`, reusing `scratch`.
 ///
 /// The tokens partition the searchable characters of the text, so any string of
@@ -358,13 +411,82 @@ fn analysis_text(text: &str, out: &mut String) {
 ///   ignored.
 ///
 /// Text is folded first (traditional → simplified, full-width → ASCII, lower case).
-pub fn analyze(jieba: &Jieba, text: &str, scratch: &mut String, mut emit: impl FnMut(&str, usize)) {
-    analysis_text(text, scratch);
-    let s = scratch.as_str();
+pub fn analyze(
+    jieba: &Jieba,
+    text: &str,
+    scratch: &mut Scratch,
+    mut emit: impl FnMut(&str, usize),
+) {
+    let Scratch {
+        text: s,
+        runs,
+        misses,
+        local,
+        ends,
+        cache,
+    } = scratch;
+    analysis_text(text, s);
+    if let Some(c) = cache.as_mut() {
+        c.trim();
+    }
+    runs.clear();
+    misses.clear();
+    local.clear();
+    let mut at = 0usize;
+    for run in s.split(' ') {
+        let start = at;
+        at += run.len() + 1;
+        if run.is_empty() {
+            continue;
+        }
+        let cut = match cache.as_mut().map_or(Lookup::Skip, |c| c.find(run)) {
+            Lookup::Hit(r) => Cut::Cached(r),
+            Lookup::Miss(h) => Cut::Pending(Some(h)),
+            Lookup::Skip => Cut::Pending(None),
+        };
+        if let Cut::Pending(_) = cut {
+            misses.push_str(run);
+            misses.push(' ');
+        }
+        runs.push(Run {
+            start,
+            end: start + run.len(),
+            cut,
+        });
+    }
+    if !misses.is_empty() {
+        // The runs not remembered are cut in one call: jieba never joins words
+        // across a space, so each run is cut as it would be alone.
+        let mut pending = runs.iter_mut().filter(|r| matches!(r.cut, Cut::Pending(_)));
+        let mut run_base = 0usize;
+        let mut from = 0usize;
+        for token in jieba.cut(misses, true) {
+            if token.word != " " {
+                local.push((token.byte_start + token.word.len() - run_base) as u32);
+                continue;
+            }
+            run_base = token.byte_start + 1;
+            let Some(r) = pending.next() else { break };
+            let remembered = match (r.cut, cache.as_mut()) {
+                (Cut::Pending(Some(h)), Some(c)) => c.insert(h, &s[r.start..r.end], &local[from..]),
+                _ => None,
+            };
+            r.cut = match remembered {
+                Some(c) => {
+                    local.truncate(from);
+                    Cut::Cached(c)
+                }
+                None => Cut::Local(from, local.len()),
+            };
+            from = local.len();
+        }
+    }
+
+    let s = s.as_str();
     let mut next_pos = 0usize;
     let mut gap = false;
     // The current run of letters and digits, as a byte range of `s`: it may span
-    // several jieba tokens and is emitted whole.
+    // several jieba words and is emitted whole.
     let mut alnum: Option<(usize, usize)> = None;
     let mut put = |from: usize, to: usize, gap: &mut bool, next_pos: &mut usize| {
         if *gap && *next_pos > 0 {
@@ -374,35 +496,50 @@ pub fn analyze(jieba: &Jieba, text: &str, scratch: &mut String, mut emit: impl F
         emit(&s[from..to], *next_pos);
         *next_pos += 1;
     };
-    for token in jieba.cut(s, true) {
-        let (base, word) = (token.byte_start, token.word);
-        // Split the word where the character class changes (a dictionary word may
-        // mix letters and CJK characters, as B超 does).
-        let mut han_start: Option<usize> = None;
-        for (i, c) in word.char_indices() {
-            let at = base + i;
-            if is_han(c) {
-                if let Some((a, b)) = alnum.take() {
-                    put(a, b, &mut gap, &mut next_pos);
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            // The space between two runs.
+            if let Some((a, b)) = alnum.take() {
+                put(a, b, &mut gap, &mut next_pos);
+            }
+            gap = true;
+        }
+        ends.clear();
+        match run.cut {
+            Cut::Cached(c) => {
+                if let Some(cache) = cache.as_ref() {
+                    cache.ends(c, ends);
                 }
-                han_start.get_or_insert(at);
-            } else {
-                if let Some(h) = han_start.take() {
-                    put(h, at, &mut gap, &mut next_pos);
-                }
-                if c == ' ' {
+            }
+            Cut::Local(a, b) => ends.extend_from_slice(&local[a..b]),
+            Cut::Pending(_) => {}
+        }
+        let mut base = run.start;
+        for &end in ends.iter() {
+            let word_end = run.start + end as usize;
+            let word = &s[base..word_end];
+            // Split the word where the character class changes (a dictionary word
+            // may mix letters and CJK characters, as B超 does).
+            let mut han_start: Option<usize> = None;
+            for (i, c) in word.char_indices() {
+                let at = base + i;
+                if is_han(c) {
                     if let Some((a, b)) = alnum.take() {
                         put(a, b, &mut gap, &mut next_pos);
                     }
-                    gap = true;
+                    han_start.get_or_insert(at);
                 } else {
+                    if let Some(h) = han_start.take() {
+                        put(h, at, &mut gap, &mut next_pos);
+                    }
                     let end = at + c.len_utf8();
                     alnum = Some(alnum.map_or((at, end), |(a, _)| (a, end)));
                 }
             }
-        }
-        if let Some(h) = han_start {
-            put(h, base + word.len(), &mut gap, &mut next_pos);
+            if let Some(h) = han_start {
+                put(h, word_end, &mut gap, &mut next_pos);
+            }
+            base = word_end;
         }
     }
     if let Some((a, b)) = alnum {
@@ -423,7 +560,7 @@ pub fn analyze(jieba: &Jieba, text: &str, scratch: &mut String, mut emit: impl F
 /// ```
 pub fn tokens(jieba: &Jieba, text: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
-    analyze(jieba, text, &mut String::new(), |t, p| {
+    analyze(jieba, text, &mut Scratch::default(), |t, p| {
         out.push((t.to_string(), p))
     });
     out
@@ -433,7 +570,7 @@ pub fn tokens(jieba: &Jieba, text: &str) -> Vec<(String, usize)> {
 /// letters and digits), in order, repeated as often as they occur.
 pub fn ranking_words(jieba: &Jieba, text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    analyze(jieba, text, &mut String::new(), |t, _| {
+    analyze(jieba, text, &mut Scratch::default(), |t, _| {
         let mut cs = t.chars();
         let first = cs.next();
         if cs.next().is_some() || first.is_some_and(|c| !is_han(c)) {
@@ -443,11 +580,14 @@ pub fn ranking_words(jieba: &Jieba, text: &str) -> Vec<String> {
     out
 }
 
-/// A tantivy tokenizer over [`analyze`], sharing one dictionary between clones.
-#[derive(Clone)]
+/// Bytes of remembered cuts per tokenizer (one per field and indexing thread).
+const CUT_CACHE_BUDGET: usize = 8 << 20;
+
+/// A tantivy tokenizer over [`analyze`], sharing one dictionary between clones and
+/// remembering cuts of repeated phrases ([`CutCache`]).
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
-    scratch: String,
+    scratch: Scratch,
     buf: Vec<Token>,
 }
 
@@ -456,9 +596,17 @@ impl WordTokenizer {
     pub fn new(jieba: Arc<Jieba>) -> Self {
         WordTokenizer {
             jieba,
-            scratch: String::new(),
+            scratch: Scratch::with_cache(CUT_CACHE_BUDGET),
             buf: Vec::new(),
         }
+    }
+}
+
+/// A clone shares the dictionary and starts with empty buffers and memo (tantivy
+/// clones a tokenizer for every field of every segment it writes).
+impl Clone for WordTokenizer {
+    fn clone(&self) -> Self {
+        WordTokenizer::new(Arc::clone(&self.jieba))
     }
 }
 
@@ -575,6 +723,49 @@ mod tests {
             "落实第一议题制度",
         ] {
             assert_eq!(full.cut(text, true), fast.jieba.cut(text, true), "{text}");
+        }
+    }
+
+    /// Every (token, position) of `text`, with the given buffers.
+    fn collect(jieba: &Jieba, text: &str, scratch: &mut Scratch) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        analyze(jieba, text, scratch, |t, p| out.push((t.to_string(), p)));
+        out
+    }
+
+    #[test]
+    fn remembered_cuts_give_the_same_tokens() {
+        let jieba = Prepared::load(None).unwrap().jieba;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut lines = vec![
+            "医共体 医共体，医共体B超 5G 医共体".to_string(),
+            "a b  c，，d".to_string(),
+            String::new(),
+        ];
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = crate::read::decode_bytes(Path::new("x.txt"), &bytes)
+                .unwrap()
+                .text;
+            lines.extend(text.lines().map(str::to_string));
+        }
+        let mut plain = Scratch::default();
+        // A small budget drops and refills the memo on the way; a large one keeps
+        // everything, so the second pass is served from it.
+        for budget in [4 << 10, 4 << 20] {
+            let mut cached = Scratch::with_cache(budget);
+            for _ in 0..2 {
+                for line in &lines {
+                    let expected = collect(&jieba, line, &mut plain);
+                    let got = collect(&jieba, line, &mut cached);
+                    assert_eq!(got, expected, "{line}");
+                }
+            }
+            let (hit, miss) = cached.cache.as_ref().unwrap().stats();
+            assert!(hit > 0 && miss > 0, "{hit} {miss}");
+            if budget > 1 << 20 {
+                assert!(hit > miss, "{hit} {miss}");
+            }
         }
     }
 
