@@ -1,13 +1,13 @@
 //! The index schema: which fields exist, how each is analyzed, and what is stored.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -15,7 +15,7 @@ pub struct Fields {
     /// Record id (`1a2b3c4d-7`), stored only: a per-document unique term would cost
     /// indexing time; lookups go through the source file.
     pub id: Field,
-    /// `measure` or `paragraph`.
+    /// `measure` or `paragraph`, a column (filters read it; no postings).
     pub kind: Field,
     /// Measure text: words with positions (matching and ranking), stored.
     pub text: Field,
@@ -27,17 +27,17 @@ pub struct Fields {
     pub category_title: Field,
     /// Item title, stored.
     pub item: Field,
-    /// Agency short form, exact, fast (facets).
+    /// Agency short form, a column (facets, filters).
     pub agency_short: Field,
-    /// Level 省/市/县, exact, fast.
+    /// Level 省/市/县, a column.
     pub level: Field,
-    /// Status name (`completed` …), exact, fast.
+    /// Status name (`completed` …), a column.
     pub status: Field,
     /// Status phrase as written.
     pub status_text: Field,
     /// Deadline `YYYY-MM`.
     pub deadline: Field,
-    /// Publication date as a number `YYYYMMDD` (0 if unknown), for ranges and sorting.
+    /// Publication date as a number `YYYYMMDD` (0 if unknown), for ranges and sorting (a column).
     pub date: Field,
     /// Source path, exact (deletes go by it).
     pub source: Field,
@@ -68,17 +68,17 @@ fn words(stored: bool) -> TextOptions {
 pub fn build() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("id", STORED);
-    b.add_text_field("kind", STRING | STORED | FAST);
+    b.add_text_field("kind", STORED | FAST);
     b.add_text_field("text", words(true));
     b.add_text_field("problem", words(true));
     b.add_text_field("category", words(false));
     b.add_text_field("item", STORED);
-    b.add_text_field("agency_short", STRING | STORED | FAST);
-    b.add_text_field("level", STRING | STORED | FAST);
-    b.add_text_field("status", STRING | STORED | FAST);
+    b.add_text_field("agency_short", STORED | FAST);
+    b.add_text_field("level", STORED | FAST);
+    b.add_text_field("status", STORED | FAST);
     b.add_text_field("status_text", STORED);
     b.add_text_field("deadline", STORED);
-    b.add_u64_field("date", INDEXED | FAST);
+    b.add_u64_field("date", FAST);
     b.add_text_field("source", STRING | STORED);
     b.add_u64_field("line", STORED);
     b.add_u64_field("problem_n", STORED);

@@ -214,6 +214,17 @@ pub fn date_bound(s: &str, end: bool) -> Result<u64> {
     Ok(y * 10000 + m * 100 + d)
 }
 
+/// Records whose exact-value field (kind, status, level, agency) is `value`. These
+/// fields are columns only (no postings: one term per record would cost indexing
+/// time), so the filter reads the column.
+fn exactly(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    let t = Term::from_field_text(field, value);
+    Box::new(RangeQuery::new(
+        Bound::Included(t.clone()),
+        Bound::Included(t),
+    ))
+}
+
 fn first_str(doc: &TantivyDocument, f: tantivy::schema::Field) -> String {
     doc.get_first(f)
         .and_then(|v| v.as_str())
@@ -300,13 +311,7 @@ impl Engine {
             let any: Vec<(Occur, Box<dyn Query>)> = req
                 .status
                 .iter()
-                .map(|s| {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(
-                        Term::from_field_text(f.status, s.as_str()),
-                        IndexRecordOption::Basic,
-                    ));
-                    (Occur::Should, q)
-                })
+                .map(|s| (Occur::Should, exactly(f.status, s.as_str())))
                 .collect();
             push(Box::new(BooleanQuery::new(any)));
         }
@@ -317,10 +322,7 @@ impl Engine {
                 "county" | "县级" | "区" => "县",
                 other => other,
             };
-            push(Box::new(TermQuery::new(
-                Term::from_field_text(f.level, l),
-                IndexRecordOption::Basic,
-            )));
+            push(exactly(f.level, l));
         }
         if req.since.is_some() || req.until.is_some() {
             let lo = match &req.since {
@@ -334,10 +336,7 @@ impl Engine {
             push(Box::new(RangeQuery::new(lo, hi)));
         }
         if req.measures_only {
-            push(Box::new(TermQuery::new(
-                Term::from_field_text(f.kind, "measure"),
-                IndexRecordOption::Basic,
-            )));
+            push(exactly(f.kind, "measure"));
         }
         Ok(out)
     }
@@ -632,22 +631,10 @@ impl Engine {
             .collect();
         clauses.push((
             Occur::Must,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.kind, "measure"),
-                    IndexRecordOption::Basic,
-                )),
-                0.0,
-            )),
+            Box::new(BoostQuery::new(exactly(self.fields.kind, "measure"), 0.0)),
         ));
         if let Some(a) = exclude_agency.filter(|a| !a.is_empty()) {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.agency_short, a),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            clauses.push((Occur::MustNot, exactly(self.fields.agency_short, a)));
         }
         let q = BooleanQuery::new(clauses);
         let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
