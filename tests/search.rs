@@ -25,22 +25,30 @@ fn squash(s: &str) -> String {
     zhenggai::text::fold(&s.chars().filter(|c| !c.is_whitespace()).collect::<String>())
 }
 
+/// Ids of the seed records for which `keep` holds.
+fn truth_by(keep: impl Fn(&zhenggai::index::record::Record) -> bool) -> BTreeSet<String> {
+    static RECORDS: OnceLock<Vec<zhenggai::index::record::Record>> = OnceLock::new();
+    let all = RECORDS.get_or_init(|| {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(common::seeds()).expect("seeds") {
+            let path = entry.expect("entry").path();
+            let src = zhenggai::read::read_file(&path).expect("read");
+            let source = path.to_string_lossy().into_owned();
+            let notice = zhenggai::parse::parse(&source, &src.text);
+            out.extend(records(&notice, &source));
+        }
+        out
+    });
+    all.iter()
+        .filter(|r| keep(r))
+        .map(|r| r.id.clone())
+        .collect()
+}
+
 /// Ids of every seed record whose measure text or problem title contains `term`.
 fn truth(term: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
     let needle = squash(term);
-    for entry in std::fs::read_dir(common::seeds()).expect("seeds") {
-        let path = entry.expect("entry").path();
-        let src = zhenggai::read::read_file(&path).expect("read");
-        let source = path.to_string_lossy().into_owned();
-        let notice = zhenggai::parse::parse(&source, &src.text);
-        for r in records(&notice, &source) {
-            if squash(&r.text).contains(&needle) || squash(&r.problem).contains(&needle) {
-                out.insert(r.id);
-            }
-        }
-    }
-    out
+    truth_by(|r| squash(&r.text).contains(&needle) || squash(&r.problem).contains(&needle))
 }
 
 fn ids(engine: &Engine, req: &SearchRequest) -> BTreeSet<String> {
@@ -95,6 +103,43 @@ fn every_literal_match_is_found_in_the_seeds() {
             extra.len()
         );
     }
+}
+
+#[test]
+fn problem_title_and_category_reach_every_measure_of_the_problem() {
+    // The title and category of a problem are indexed once, on its first record; a
+    // query must still find each of its measures, also together with a word of the
+    // measure itself.
+    let engine = seeds_engine();
+    let has = |r: &zhenggai::index::record::Record, t: &str| {
+        let t = squash(t);
+        squash(&r.text).contains(&t) || squash(&r.problem).contains(&t)
+    };
+    let terms = &common::TERMS[..16];
+    let mut pairs = 0;
+    for a in terms {
+        for b in terms {
+            let want = truth_by(|r| has(r, a) && has(r, b));
+            pairs += usize::from(!want.is_empty() && a != b);
+            assert_eq!(ids(engine, &exact(&format!("{a} {b}"))), want, "{a} {b}");
+        }
+    }
+    assert!(pairs >= 4, "{pairs}");
+    let mut spans_measures = 0;
+    for (cat, word) in [
+        ("两个责任", "制度"),
+        ("干部队伍", "干部"),
+        ("风险管控", "落实"),
+    ] {
+        let want = truth_by(|r| {
+            (squash(&r.category).contains(cat) || squash(&r.item).contains(cat)) && has(r, word)
+        });
+        spans_measures += want.len();
+        let mut req = exact(word);
+        req.category = Some(cat.to_string());
+        assert_eq!(ids(engine, &req), want, "--category {cat} {word}");
+    }
+    assert!(spans_measures >= 10, "{spans_measures}");
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Flattening a parsed notice into the records the index holds: one per measure, one
-//! per problem without measures, one per paragraph outside the problems.
+//! per problem without measures, one per paragraph outside the problems. A problem's
+//! records follow each other; the first holds what they share (see
+//! [`crate::search::group`]).
 
 use serde::Serialize;
 
@@ -53,6 +55,9 @@ pub struct Record {
     pub deadline: String,
     /// 1-based source line.
     pub line: usize,
+    /// How many records before this one its problem's first record is (0: this is
+    /// the first, and holds the problem title, category and item for all of them).
+    pub lead: usize,
 }
 
 /// Key of a source path: the first 32 bits of its xxh3 hash, in hex.
@@ -92,6 +97,7 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
                 status_text: String::new(),
                 deadline: String::new(),
                 line: p.line,
+                lead: 0,
             });
         }
     };
@@ -111,6 +117,7 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
             status_text: p.status_text.clone().unwrap_or_default(),
             deadline: p.deadline.clone().unwrap_or_default(),
             line: p.line,
+            lead: 0,
         };
         if p.measures.is_empty() {
             out.push(Record {
@@ -123,6 +130,7 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
                 text: m.text.clone(),
                 measure_n: k + 1,
                 line: m.line,
+                lead: k,
                 ..base.clone()
             });
         }

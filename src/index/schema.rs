@@ -7,7 +7,7 @@ use tantivy::schema::{
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 7;
+pub const FORMAT: u32 = 8;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -19,13 +19,14 @@ pub struct Fields {
     pub kind: Field,
     /// Measure text: words with positions (matching and ranking), stored.
     pub text: Field,
-    /// Problem title: words with positions, stored.
+    /// Problem title: words with positions, stored; on the problem's first record only.
     pub problem: Field,
-    /// Category and item titles: words with positions (filter and ranking).
+    /// Category and item titles: words with positions (filter and ranking); on the
+    /// problem's first record only.
     pub category: Field,
-    /// Category title, stored.
+    /// Category title, stored (first record of the problem).
     pub category_title: Field,
-    /// Item title, stored.
+    /// Item title, stored (first record of the problem).
     pub item: Field,
     /// Agency short form, a column (facets, filters).
     pub agency_short: Field,
@@ -47,6 +48,9 @@ pub struct Fields {
     pub problem_n: Field,
     /// Measure number in the problem.
     pub measure_n: Field,
+    /// Distance to the first record of the same problem, a column
+    /// ([`crate::search::group`]).
+    pub lead: Field,
 }
 
 /// Words with positions: every word field also finds literal strings
@@ -84,6 +88,7 @@ pub fn build() -> Schema {
     b.add_u64_field("problem_n", STORED);
     b.add_u64_field("measure_n", STORED);
     b.add_text_field("category_title", STORED);
+    b.add_u64_field(crate::search::group::LEAD, STORED | FAST);
     b.build()
 }
 
@@ -109,6 +114,7 @@ impl Fields {
             line: f("line")?,
             problem_n: f("problem_n")?,
             measure_n: f("measure_n")?,
+            lead: f(crate::search::group::LEAD)?,
         })
     }
 }

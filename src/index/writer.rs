@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use tantivy::indexer::UserOperation;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
 use super::record::{records, Record, RecordKind};
@@ -276,17 +277,21 @@ fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
         f.line => r.line as u64,
         f.problem_n => r.problem_n as u64,
         f.measure_n => r.measure_n as u64,
+        f.lead => r.lead as u64,
     );
     let mut add = |field, v: &str| {
         if !v.is_empty() {
             d.add_text(field, v);
         }
     };
-    add(f.problem, &r.problem);
-    add(f.category, &r.category);
-    add(f.category, &r.item);
-    add(f.category_title, &r.category);
-    add(f.item, &r.item);
+    // What a problem's records share is indexed and stored once, on the first.
+    if r.lead == 0 {
+        add(f.problem, &r.problem);
+        add(f.category, &r.category);
+        add(f.category, &r.item);
+        add(f.category_title, &r.category);
+        add(f.item, &r.item);
+    }
     add(f.agency_short, shared.agency_short);
     add(f.level, shared.level);
     add(f.status_text, &r.status_text);
@@ -512,8 +517,15 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                     RecordKind::Measure => report.measures += 1,
                     RecordKind::Paragraph => report.paragraphs += 1,
                 }
-                writer.add_document(to_doc(&fields, &shared, r))?;
             }
+            // One batch per file: its records land in one segment, in order, so a
+            // problem's records follow its first.
+            let docs: Vec<UserOperation<TantivyDocument>> = p
+                .records
+                .iter()
+                .map(|r| UserOperation::Add(to_doc(&fields, &shared, r)))
+                .collect();
+            writer.run(docs)?;
             manifest.files.insert(p.source.clone(), p.entry.clone());
         }
     }

@@ -1,6 +1,7 @@
 //! Searching: queries with filters, ranking, highlighting, facets, and reading a record
 //! back in its context.
 
+pub mod group;
 pub mod literal;
 pub mod query;
 pub mod snippet;
@@ -15,7 +16,7 @@ use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, Score, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, Score, Searcher, TantivyDocument, Term};
 
 use self::query::{literal_match, Builder, Expr};
 use self::synonyms::Synonyms;
@@ -300,7 +301,7 @@ impl Engine {
             push(self.agency_filter(a)?);
         }
         if let Some(c) = &req.category {
-            let q = literal_match(f.category, c, &self.vocab).ok_or_else(|| {
+            let q = literal_match(f.category, f, c, &self.vocab).ok_or_else(|| {
                 Error::BadQuery(format!(
                     "筛选条件无可检索文字 (nothing searchable in --category {c:?})"
                 ))
@@ -471,8 +472,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(addrs.len());
         // `--limit 0` asks for the count only.
         for (score, addr) in addrs.into_iter().take(req.limit) {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let mut hit = self.hit(&doc, score);
+            let mut hit = self.hit(&searcher, addr, score)?;
             hit.highlights = snippet::highlight(&hit.measure, &needles);
             hits.push(hit);
         }
@@ -534,9 +534,17 @@ impl Engine {
         })
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32) -> Hit {
+    /// The record at `addr`, with what it shares with the first record of its problem.
+    fn hit(&self, searcher: &Searcher, addr: DocAddress, score: f32) -> Result<Hit> {
         let f = &self.fields;
-        let source = first_str(doc, f.source);
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let lead = u32::try_from(first_u64(&doc, f.lead)).unwrap_or(0);
+        let first: Option<TantivyDocument> = match addr.doc_id.checked_sub(lead) {
+            Some(at) if lead > 0 => Some(searcher.doc(DocAddress::new(addr.segment_ord, at))?),
+            _ => None,
+        };
+        let problem_doc = first.as_ref().unwrap_or(&doc);
+        let source = first_str(&doc, f.source);
         // Notice-level facts are kept once per file, in the manifest.
         let file = self
             .manifest
@@ -544,30 +552,30 @@ impl Engine {
             .get(&source)
             .cloned()
             .unwrap_or_default();
-        Hit {
-            id: first_str(doc, f.id),
+        Ok(Hit {
+            id: first_str(&doc, f.id),
             score,
-            kind: first_str(doc, f.kind),
+            kind: first_str(&doc, f.kind),
             agency: file.agency,
-            agency_short: first_str(doc, f.agency_short),
+            agency_short: first_str(&doc, f.agency_short),
             region: file.region,
-            level: first_str(doc, f.level),
+            level: first_str(&doc, f.level),
             published: file.published,
-            category: first_str(doc, f.category_title),
-            item: first_str(doc, f.item),
-            problem: first_str(doc, f.problem),
-            problem_n: first_u64(doc, f.problem_n),
-            measure_n: first_u64(doc, f.measure_n),
-            status: Status::from_stored(&first_str(doc, f.status)),
-            status_text: first_str(doc, f.status_text),
-            deadline: first_str(doc, f.deadline),
-            measure: first_str(doc, f.text),
+            category: first_str(problem_doc, f.category_title),
+            item: first_str(problem_doc, f.item),
+            problem: first_str(problem_doc, f.problem),
+            problem_n: first_u64(&doc, f.problem_n),
+            measure_n: first_u64(&doc, f.measure_n),
+            status: Status::from_stored(&first_str(&doc, f.status)),
+            status_text: first_str(&doc, f.status_text),
+            deadline: first_str(&doc, f.deadline),
+            measure: first_str(&doc, f.text),
             highlights: Vec::new(),
             source,
-            line: first_u64(doc, f.line),
+            line: first_u64(&doc, f.line),
             title: file.title,
             inspection: file.inspection,
-        }
+        })
     }
 
     /// The record with id `id` (`<source key>-<number>`).
@@ -642,8 +650,7 @@ impl Engine {
         let top = searcher.search(&q, &TopDocs::with_limit(want).order_by_score())?;
         let mut out = Vec::new();
         for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let h = self.hit(&doc, score);
+            let h = self.hit(&searcher, addr, score)?;
             if Some(h.id.as_str()) != exclude_id && out.len() < limit {
                 out.push(h);
             }
@@ -662,8 +669,7 @@ impl Engine {
         let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score())?;
         let mut out = Vec::with_capacity(top.len());
         for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            out.push(self.hit(&doc, 0.0));
+            out.push(self.hit(&searcher, addr, 0.0)?);
         }
         out.sort_by_key(|h| {
             h.id.rsplit('-')

@@ -16,6 +16,7 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Quer
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::group::GroupQuery;
 use super::literal::{Literal, LiteralQuery};
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
@@ -269,10 +270,30 @@ impl Expr {
 }
 
 /// Builds the tantivy query finding `text` literally in `field` (`None` if the text
-/// has nothing searchable).
-pub fn literal_match(field: Field, text: &str, vocab: &Vocabulary) -> Option<Box<dyn Query>> {
+/// has nothing searchable), for every record it concerns.
+pub fn literal_match(
+    field: Field,
+    fields: &Fields,
+    text: &str,
+    vocab: &Vocabulary,
+) -> Option<Box<dyn Query>> {
     let lit = Literal::new(text, vocab)?;
-    Some(Box::new(LiteralQuery::new(field, Arc::new(lit))))
+    Some(per_record(
+        field,
+        fields,
+        LiteralQuery::new(field, Arc::new(lit)),
+    ))
+}
+
+/// `q` over `field`, matching every record the field's text belongs to: the problem
+/// title and category are held by a problem's first record only and extend to the
+/// rest of its records ([`GroupQuery`]).
+fn per_record(field: Field, fields: &Fields, q: impl Query) -> Box<dyn Query> {
+    if field == fields.problem || field == fields.category {
+        Box::new(GroupQuery::new(Box::new(q)))
+    } else {
+        Box::new(q)
+    }
 }
 
 /// Expands a word to the words users of this field treat as the same.
@@ -307,7 +328,10 @@ impl Builder<'_> {
                 let lit = Arc::new(lit);
                 for (field, boost) in [(f.text, 0.5), (f.problem, 1.0)] {
                     let q = Box::new(LiteralQuery::new(field, Arc::clone(&lit)));
-                    matchers.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                    matchers.push((
+                        Occur::Should,
+                        per_record(field, f, BoostQuery::new(q, boost)),
+                    ));
                 }
             }
             for word in ranking_words(self.jieba, alt) {
@@ -316,7 +340,8 @@ impl Builder<'_> {
                         Term::from_field_text(field, &word),
                         IndexRecordOption::WithFreqs,
                     );
-                    scorers.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+                    let q = BoostQuery::new(Box::new(q), boost);
+                    scorers.push((Occur::Should, per_record(field, f, q)));
                 }
             }
         }
