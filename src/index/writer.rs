@@ -518,14 +518,22 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                     RecordKind::Paragraph => report.paragraphs += 1,
                 }
             }
-            // One batch per file: its records land in one segment, in order, so a
-            // problem's records follow its first.
-            let docs: Vec<UserOperation<TantivyDocument>> = p
-                .records
-                .iter()
-                .map(|r| UserOperation::Add(to_doc(&fields, &shared, r)))
-                .collect();
-            writer.run(docs)?;
+            // One batch per problem: its records land in one segment, in order,
+            // the first (which holds the title) ahead of the rest. Batches stay
+            // small because tantivy's queue is bounded in batches, not documents:
+            // it is what keeps parsing from running far ahead of indexing.
+            for group in p.records.chunk_by(|_, next| next.lead > 0) {
+                if let [r] = group {
+                    writer.add_document(to_doc(&fields, &shared, r))?;
+                } else {
+                    writer.run(
+                        group
+                            .iter()
+                            .map(|r| UserOperation::Add(to_doc(&fields, &shared, r)))
+                            .collect::<Vec<_>>(),
+                    )?;
+                }
+            }
             manifest.files.insert(p.source.clone(), p.entry.clone());
         }
     }
