@@ -275,10 +275,14 @@ fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
         f.date => shared.date,
         f.source => shared.source,
         f.line => r.line as u64,
-        f.problem_n => r.problem_n as u64,
-        f.measure_n => r.measure_n as u64,
         f.lead => r.lead as u64,
     );
+    // Stored numbers read back as 0 when absent, as they are on paragraphs.
+    for (field, n) in [(f.problem_n, r.problem_n), (f.measure_n, r.measure_n)] {
+        if n > 0 {
+            d.add_u64(field, n as u64);
+        }
+    }
     let mut add = |field, v: &str| {
         if !v.is_empty() {
             d.add_text(field, v);
