@@ -53,7 +53,7 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<SourceText> {
     // Control characters other than line breaks and tabs carry no text, and would
     // reach a terminal as escape sequences when results are printed.
     let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
-    if text.contains(stray) {
+    if has_stray_control(&text) {
         text = text
             .chars()
             .map(|c| if c == '\u{000C}' { '\n' } else { c })
@@ -73,6 +73,36 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<SourceText> {
         html,
         lossy,
     })
+}
+
+/// Whether `s` holds a control character other than a line break or a tab (what
+/// `s.contains(stray)` says in [`decode_bytes`]), without decoding every char: a
+/// 64-byte block is decoded only when it holds a byte that may begin one.
+fn has_stray_control(s: &str) -> bool {
+    let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    // C0 controls and DEL are single bytes; C1 controls (U+0080–U+009F) start with C2.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F || b == 0xC2;
+    let mut start = 0;
+    for block in s.as_bytes().chunks(64) {
+        let end = start + block.len();
+        if block.iter().fold(false, |acc, &b| acc | suspect(b)) {
+            // The chars that overlap the block.
+            let mut a = start;
+            while !s.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut e = end;
+            while !s.is_char_boundary(e) {
+                e += 1;
+            }
+            if s[a..e].contains(stray) {
+                return true;
+            }
+        }
+        start = end;
+    }
+    false
 }
 
 fn looks_like_html(bytes: &[u8]) -> bool {
@@ -217,6 +247,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.text, "整改[2J情况\r\n一是加强\n二是");
+    }
+
+    #[test]
+    fn stray_controls_are_found_in_any_block() {
+        let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+        for pad in 0..70 {
+            for c in [
+                '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}', '\u{a0}', '·', '\n', '\t',
+            ] {
+                let s = format!("{}{c}甲\r\n", "a".repeat(pad));
+                assert_eq!(has_stray_control(&s), s.contains(stray), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! used only for matching. Folding is one char to one char, so offsets found in a
 //! folded view are valid in the original text, counted in chars.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Traditional → simplified characters, one to one (from the fast2s project, MIT).
@@ -65,19 +66,111 @@ pub fn fold(s: &str) -> String {
 /// Folds full-width ASCII forms to ASCII but keeps letter case; used by the parser,
 /// which must read `问题１：` like `问题1:`.
 pub fn fold_width(s: &str) -> String {
-    let wide = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}');
-    // Most lines have nothing to fold: copy them whole.
-    let Some(first) = s.find(wide) else {
-        return s.to_string();
-    };
+    fold_width_cow(s).into_owned()
+}
+
+/// [`fold_width`] without a copy when there is nothing to fold (most lines).
+///
+/// Folding only ever shortens a char's UTF-8 form, so the result has the same byte
+/// length as `s` exactly when it is `s` itself.
+///
+/// ```
+/// use zhenggai::text::fold_width_cow;
+/// assert!(matches!(fold_width_cow("问题1:"), std::borrow::Cow::Borrowed(_)));
+/// assert_eq!(fold_width_cow("问题１：\u{3000}甲"), "问题1: 甲");
+/// ```
+pub fn fold_width_cow(s: &str) -> Cow<'_, str> {
+    let mut wide = WideChars::new(s).peekable();
+    if wide.peek().is_none() {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..first]);
-    out.extend(s[first..].chars().map(|c| match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' | '\u{00A0}' => ' ',
-        _ => c,
-    }));
-    out
+    let mut from = 0;
+    for i in wide {
+        // Copy the text up to the next char to fold as a whole.
+        out.push_str(&s[from..i]);
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        out.push(match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' => ' ',
+            _ => c,
+        });
+        from = i + c.len_utf8();
+    }
+    out.push_str(&s[from..]);
+    Cow::Owned(out)
+}
+
+/// The byte offsets, left to right, of the chars [`fold_width`] changes (U+FF01–U+FF5E,
+/// U+3000, U+00A0). Searches bytes with memchr instead of decoding every char.
+pub(crate) struct WideChars<'a> {
+    bytes: &'a [u8],
+    /// Where to search on.
+    from: usize,
+    /// The next U+3000 at or after `from` (`bytes.len()` if none), once searched.
+    space: Option<usize>,
+}
+
+impl<'a> WideChars<'a> {
+    /// The wide chars of `s`.
+    pub(crate) fn new(s: &'a str) -> Self {
+        WideChars {
+            bytes: s.as_bytes(),
+            from: 0,
+            space: None,
+        }
+    }
+}
+
+impl Iterator for WideChars<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        const IDEOGRAPHIC_SPACE: &[u8] = "\u{3000}".as_bytes();
+        static SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new(IDEOGRAPHIC_SPACE));
+        let b = self.bytes;
+        if self.from >= b.len() {
+            return None;
+        }
+        // U+3000 (E3 80 80) is searched whole: E3 also begins 。 and other common marks.
+        let space = match self.space {
+            Some(p) if p >= self.from => p,
+            _ => {
+                let p = SPACE
+                    .find(&b[self.from..])
+                    .map_or(b.len(), |k| self.from + k);
+                self.space = Some(p);
+                p
+            }
+        };
+        let mut at = self.from;
+        while let Some(k) = memchr::memchr2(0xEF, 0xC2, &b[at..space]) {
+            let i = at + k;
+            let next = |j: usize| b.get(i + j).copied().unwrap_or(0);
+            let wide = if b[i] == 0xC2 {
+                // U+00A0
+                next(1) == 0xA0
+            } else {
+                // U+FF01–U+FF3F, U+FF40–U+FF5E
+                (next(1) == 0xBC && (0x81..=0xBF).contains(&next(2)))
+                    || (next(1) == 0xBD && (0x80..=0x9E).contains(&next(2)))
+            };
+            if wide {
+                self.from = i + 1;
+                return Some(i);
+            }
+            at = i + 1;
+        }
+        if space < b.len() {
+            self.from = space + IDEOGRAPHIC_SPACE.len();
+            return Some(space);
+        }
+        self.from = b.len();
+        None
+    }
 }
 
 /// Whether `c` is a CJK ideograph (the characters jieba segments; runs of them are matched literally).
@@ -186,5 +279,37 @@ pub fn parse_number(s: &str) -> Option<u32> {
         [t, '十'] => Some(10 * digit(*t)?),
         [t, '十', d] => Some(10 * digit(*t)? + digit(*d)?),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`fold_width`] means: every char folded on its own.
+    fn fold_width_each(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{00A0}' => ' ',
+                _ => c,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fold_width_folds_every_char_like_fold_width_each() {
+        let all: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        assert_eq!(fold_width(&all), fold_width_each(&all));
+        for s in [
+            "",
+            "问题1:",
+            "\u{3000}",
+            "甲\u{3000}\u{3000}乙\u{FF01}丙\u{00A0}",
+            "。\u{3000}，：（１）",
+            "\u{FF00}\u{FF5E}\u{FF5F}\u{00A1}\u{3001}",
+        ] {
+            assert_eq!(fold_width(s), fold_width_each(s), "{s:?}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::dates::{find_dates, resolve_years, split_iso};
 use crate::notice::{Inspection, Summary};
-use crate::text::{fold_width, squeeze_spaces};
+use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:巡察|巡视|整改).*(?:通报|报告|公告|公示|情况)$").expect("static regex")
@@ -104,14 +104,19 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
 /// Finds the title among the first lines: the first line that names an inspection and
 /// reads like a title (not a sentence, not a numbered heading). Returns its index and
 /// its text as written, with line-break spaces removed.
-pub fn find_title(lines: &[String]) -> Option<(usize, String)> {
+pub fn find_title<S: AsRef<str>>(lines: &[S]) -> Option<(usize, String)> {
     static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?:[一二三四五六七八九十\d]+\s*[、.]|\(|第[一二三四五六七八九十]+[,、])")
             .expect("static regex")
     });
     lines.iter().take(40).enumerate().find_map(|(i, l)| {
+        let l = l.as_ref();
+        // TITLE needs 巡察, 巡视 or 整改 (maybe broken by spaces): skip other lines unread.
+        if !(l.contains('巡') || l.contains('整')) {
+            return None;
+        }
         // A title has at most 90 chars besides spaces: skip paragraphs unread.
-        if l.chars().filter(|c| !c.is_whitespace()).nth(90).is_some() {
+        if l.chars().count() > 90 && l.chars().filter(|c| !c.is_whitespace()).nth(90).is_some() {
             return None;
         }
         let t = squeeze_spaces(l);
@@ -139,7 +144,7 @@ pub struct Signature {
 
 /// Finds the signature at the end: one or more organisation lines followed by (or
 /// sharing a line with) a date.
-pub fn find_signature(norm_lines: &[String]) -> Signature {
+pub fn find_signature<S: AsRef<str>>(norm_lines: &[S]) -> Signature {
     let n = norm_lines.len();
     let lo = n.saturating_sub(10);
     let mut signers: Vec<(usize, String)> = Vec::new();
@@ -147,12 +152,12 @@ pub fn find_signature(norm_lines: &[String]) -> Signature {
     let mut i = n;
     while i > lo {
         i -= 1;
-        let line = squeeze_spaces(&norm_lines[i]);
+        let line = squeeze_spaces(norm_lines[i].as_ref());
         if line.is_empty() || super::lines::is_noise(&line) {
             continue;
         }
         // `中共闽清县卫生健康局党组 2023年11月17日` on one line.
-        let parts: Vec<&str> = norm_lines[i].split_whitespace().collect();
+        let parts: Vec<&str> = norm_lines[i].as_ref().split_whitespace().collect();
         let (org_part, date_part) =
             if parts.len() >= 2 && DATE_ONLY.is_match(&parts[parts.len() - 1..].concat()) {
                 (
@@ -286,19 +291,26 @@ pub fn summary(text: &str) -> Summary {
     static ACCOUNTABLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:问责|追责)(?:追责|问责|处理)?\s*(\d+)\s*(?:人|名)").expect("static regex")
     });
+    /// A count (`3项`): IN_PROGRESS and MEASURES hold one but no literal the regex
+    /// engine could search for first, so this fast search runs before them.
+    static COUNT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\d\s*(?:项|个|条)").expect("static regex"));
     /// The number in the first group of `re` that took part in the match.
     fn num(re: &Regex, text: &str) -> Option<u32> {
         let c = re.captures(text)?;
         c.iter().skip(1).flatten().next()?.as_str().parse().ok()
     }
-    let text = fold_width(text);
+    let text = fold_width_cow(text);
+    let counted = COUNT.is_match(&text);
     Summary {
         problems_total: num(&PROBLEMS, &text),
         completed: num(&COMPLETED, &text),
         basically_completed: num(&BASIC, &text),
         phased: num(&PHASED, &text),
-        in_progress: num(&IN_PROGRESS, &text),
-        measures_total: num(&MEASURES, &text),
+        in_progress: counted.then(|| num(&IN_PROGRESS, &text)).flatten(),
+        measures_total: (counted && text.contains("整改措施"))
+            .then(|| num(&MEASURES, &text))
+            .flatten(),
         measures_done: num(&MEASURES_DONE, &text),
         rules_made: num(&RULES, &text),
         people_held_accountable: num(&ACCOUNTABLE, &text),

@@ -5,12 +5,13 @@
 //! (`(22)担当作为不够。 整改情况:已完成整改`), so a line is split where a label or a
 //! heading number that continues the document's numbering follows a space.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::notice::Status;
-use crate::text::{fold_width, parse_number};
+use crate::text::{fold_width_cow, parse_number, WideChars};
 
 /// Numbering styles of headings, in no particular order of depth: the parser decides
 /// depth by the order in which styles appear.
@@ -148,11 +149,29 @@ static STATUS_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 static DEADLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:完成时限|整改时限|完成时间|整改期限|时限要求)\s*:\s*").expect("static regex")
 });
-/// Places inside a line where a new piece may start: after a space (or 。 for labels).
+/// A place inside a line where a new piece may start: after a space (or 。 for labels).
+/// Anchored: it runs only where [`split_candidate`] finds a space or 。 followed by a
+/// char that can begin one of the alternatives.
 static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\s+|。)(?:(整改情况|整改结果|整改状态|整改进展|完成时限|整改时限)\s*:|(\(\d{1,3}\))|(\d{1,3})\s*[.、]|问题(\d{1,3})\s*:)")
+    Regex::new(r"^(?:\s+|。)(?:(整改情况|整改结果|整改状态|整改进展|完成时限|整改时限)\s*:|(\(\d{1,3}\))|(\d{1,3})\s*[.、]|问题(\d{1,3})\s*:)")
         .expect("static regex")
 });
+
+// The first chars the anchored regexes above can match. Testing them first saves a
+// regex call on most pieces; the regex still decides.
+const NOISE_FIRST: [char; 22] = [
+    '当', '您', '首', '扫', '打', '关', '【', '[', '分', '微', '字', '浏', '访', '阅', '责', '■',
+    '编', '上', '下', '相', '网', '版',
+];
+const TRAILER_FIRST: [char; 8] = ['欢', '如', '联', '电', '邮', '通', '监', '举'];
+const META_FIRST: [char; 10] = ['信', '索', '发', '成', '时', '来', '主', '文', '公', '日'];
+const STATUS_LABEL_FIRST: [char; 4] = ['整', '完', '进', '目'];
+const MEASURE_LABEL_FIRST: [char; 4] = ['整', '落', '具', '主'];
+const DEADLINE_LABEL_FIRST: [char; 3] = ['完', '整', '时'];
+const STATUS_PHRASE_FIRST: [char; 11] = [
+    '已', '整', '完', '基', '阶', '正', '尚', '未', '持', '长', '推',
+];
+const CN_NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /// Maps a status phrase to a [`Status`].
 pub fn status_of(phrase: &str) -> Status {
@@ -175,6 +194,11 @@ pub fn status_of(phrase: &str) -> Status {
 
 /// Cleans a raw source line: Markdown markers (`#`, `>`, `**`) and outer whitespace removed.
 pub fn clean_line(line: &str) -> String {
+    clean_line_cow(line).into_owned()
+}
+
+/// [`clean_line`] without a copy when only outer markers go.
+pub(crate) fn clean_line_cow(line: &str) -> Cow<'_, str> {
     let mut s = line.trim();
     loop {
         let t = s
@@ -186,24 +210,53 @@ pub fn clean_line(line: &str) -> String {
         }
         s = t;
     }
-    if s.contains("**") || s.contains('\u{feff}') {
-        s.replace("**", "")
-            .replace('\u{feff}', "")
-            .trim()
-            .to_string()
+    if has_markup(s) {
+        Cow::Owned(
+            s.replace("**", "")
+                .replace('\u{feff}', "")
+                .trim()
+                .to_string(),
+        )
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
+}
+
+/// Whether `s` contains `**` or a BOM (what [`clean_line`] removes inside a line):
+/// one memchr pass for the bytes that begin them.
+fn has_markup(s: &str) -> bool {
+    const BOM: &[u8] = "\u{feff}".as_bytes();
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'*', BOM[0], b).any(|i| {
+        if b[i] == b'*' {
+            b.get(i + 1) == Some(&b'*')
+        } else {
+            b[i..].starts_with(BOM)
+        }
+    })
 }
 
 /// Whether a cleaned line is site navigation rather than content.
 pub fn is_noise(norm: &str) -> bool {
-    NOISE.is_match(norm)
+    norm.starts_with(NOISE_FIRST) && NOISE.is_match(norm)
 }
 
-/// Byte offset in `s` of char index `k`.
-fn byte_at(s: &str, k: usize) -> usize {
-    s.char_indices().nth(k).map_or(s.len(), |(b, _)| b)
+/// Byte offset in `raw` of the char at byte `b` of `fold_width(raw)`, which is
+/// `norm_len` bytes long: each folded char before it is shorter there.
+fn raw_offset(raw: &str, norm_len: usize, b: usize) -> usize {
+    // Folding only shortens chars: views of equal length are the same text.
+    if raw.len() == norm_len {
+        return b;
+    }
+    let mut shrunk = 0;
+    for w in WideChars::new(raw) {
+        if w - shrunk >= b {
+            break;
+        }
+        // Wide chars fold to one ASCII byte.
+        shrunk += raw[w..].chars().next().map_or(1, char::len_utf8) - 1;
+    }
+    b + shrunk
 }
 
 /// A line in two views with the same chars: as written and width-folded.
@@ -215,8 +268,7 @@ struct Dual<'a> {
 impl<'a> Dual<'a> {
     /// Splits both views at byte offset `b` of `norm`.
     fn split(&self, b: usize) -> (Dual<'a>, Dual<'a>) {
-        let k = self.norm[..b].chars().count();
-        let rb = byte_at(self.raw, k);
+        let rb = raw_offset(self.raw, self.norm.len(), b);
         (
             Dual {
                 raw: &self.raw[..rb],
@@ -232,10 +284,12 @@ impl<'a> Dual<'a> {
         self.split(b).1
     }
     fn trim(&self) -> Dual<'a> {
-        let lead = self.norm.len() - self.norm.trim_start().len();
-        let d = self.from(lead);
-        let keep = d.norm.trim_end().len();
-        d.split(keep).0
+        // A char is a space exactly when its folded form is (U+3000 and U+00A0 fold
+        // to ' '), so both views lose the same chars.
+        Dual {
+            raw: self.raw.trim(),
+            norm: self.norm.trim(),
+        }
     }
 }
 
@@ -284,29 +338,31 @@ fn first_sentence(s: &str) -> (String, Option<String>) {
 /// label and the byte offset (in `norm`) where its text starts.
 fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
     let n = d.norm;
-    let caps = |re: &Regex| re.captures(n);
-    if let Some(c) = caps(&HEAD_WENTI) {
+    // Each regex is anchored: skip those whose first char cannot match.
+    let first = n.chars().next()?;
+    let caps = |re: &Regex, may: bool| if may { re.captures(n) } else { None };
+    if let Some(c) = caps(&HEAD_WENTI, first == '问') {
         let num = parse_number(c.get(1)?.as_str())?;
         let label_end = c.get(1)?.end();
         let label = d.split(label_end).0.raw.replace(char::is_whitespace, "");
         return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
     }
-    if let Some(c) = caps(&HEAD_CN_COMMA) {
+    if let Some(c) = caps(&HEAD_CN_COMMA, CN_NUMERALS.contains(&first)) {
         let num = parse_number(c.get(1)?.as_str())?;
         let label = d.split(c.get(0)?.end()).0.raw.trim().to_string();
         return Some((Style::CnComma, num, Some(label), c.get(0)?.end()));
     }
-    if let Some(c) = caps(&HEAD_CN_PAREN) {
+    if let Some(c) = caps(&HEAD_CN_PAREN, first == '(') {
         let num = parse_number(c.get(1)?.as_str())?;
         let label = d.split(c.get(0)?.end()).0.raw.trim().to_string();
         return Some((Style::CnParen, num, Some(label), c.get(0)?.end()));
     }
-    if let Some(c) = caps(&HEAD_CN_DI) {
+    if let Some(c) = caps(&HEAD_CN_DI, first == '第') {
         let num = parse_number(c.get(1)?.as_str())?;
         let label = format!("第{}", c.get(1)?.as_str());
         return Some((Style::CnDi, num, Some(label), c.get(0)?.end()));
     }
-    if let Some(c) = caps(&HEAD_ARABIC_PAREN) {
+    if let Some(c) = caps(&HEAD_ARABIC_PAREN, first == '(') {
         let num = parse_number(c.get(1)?.as_str())?;
         let label = d
             .split(c.get(0)?.end())
@@ -315,13 +371,14 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
             .replace(char::is_whitespace, "");
         return Some((Style::ArabicParen, num, Some(label), c.get(0)?.end()));
     }
-    if let Some(c) = caps(&HEAD_ARABIC) {
+    // `\d` is any Unicode decimal digit; `is_numeric` covers them all.
+    if let Some(c) = caps(&HEAD_ARABIC, first.is_numeric()) {
         let num = parse_number(c.get(1)?.as_str())?;
         let punct_end = c.get(2)?.end();
         let label = d.split(punct_end).0.raw.replace(char::is_whitespace, "");
         return Some((Style::Arabic, num, Some(label), c.get(0)?.end()));
     }
-    if HEAD_ZHENDUI.is_match(n) {
+    if first == '针' && HEAD_ZHENDUI.is_match(n) {
         return Some((Style::Zhendui, 0, None, 0));
     }
     None
@@ -330,6 +387,9 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
 /// Reads a status phrase at the start of `norm` when it stands alone (followed by the
 /// end, a space or punctuation). Returns the phrase's byte length.
 fn status_phrase(norm: &str) -> Option<usize> {
+    if !norm.starts_with(STATUS_PHRASE_FIRST) {
+        return None;
+    }
     let m = STATUS_PHRASE.find(norm)?;
     let next = norm[m.end()..].chars().next();
     match next {
@@ -342,13 +402,27 @@ fn status_phrase(norm: &str) -> Option<usize> {
 /// Classifies the cleaned lines of a document into items, splitting lines where OCR
 /// joined several pieces.
 pub fn classify(lines: &[(usize, String)]) -> Vec<Item> {
-    let mut out = Vec::with_capacity(lines.len());
+    classify_folded(
+        lines
+            .iter()
+            .map(|(line_no, raw)| (*line_no, raw.as_str(), fold_width_cow(raw))),
+    )
+}
+
+/// [`classify`] for lines whose width-folded form the caller already has:
+/// `(line number, cleaned line, fold_width of it)`.
+pub(crate) fn classify_folded<'a, S: AsRef<str>>(
+    lines: impl Iterator<Item = (usize, &'a str, S)>,
+) -> Vec<Item> {
+    let mut out = Vec::with_capacity(lines.size_hint().1.unwrap_or(0));
     let mut numbering = Numbering::default();
-    for (line_no, raw) in lines {
-        let norm = fold_width(raw);
+    for (line_no, raw, norm) in lines {
         classify_line(
-            &Dual { raw, norm: &norm },
-            *line_no,
+            &Dual {
+                raw,
+                norm: norm.as_ref(),
+            },
+            line_no,
             &mut numbering,
             &mut out,
         );
@@ -356,8 +430,63 @@ pub fn classify(lines: &[(usize, String)]) -> Vec<Item> {
     out
 }
 
+/// `re.find(s)` for an anchored `re` whose matches start with one of `first`.
+fn find_if<'h>(re: &Regex, first: &[char], s: &'h str) -> Option<regex::Match<'h>> {
+    if s.starts_with(first) {
+        re.find(s)
+    } else {
+        None
+    }
+}
+
+/// The next place at or after byte `from` where [`SPLIT`] may match: a space or 。
+/// followed (after any further spaces) by a char that can begin one of its
+/// alternatives. Returns that place and where to look on if the regex fails there.
+fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
+    let can_begin = |c: char| matches!(c, '整' | '完' | '(' | '问') || c.is_numeric();
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        // Spaces and 。 begin with an ASCII byte up to b' ' or with one of these lead
+        // bytes (U+0085, U+00A0; U+1680; U+2000–U+205F; U+3000, U+3002): skip the
+        // rest without decoding chars.
+        let Some(k) = bytes[i..]
+            .iter()
+            .position(|&b| b <= b' ' || b == 0xC2 || (0xE1..=0xE3).contains(&b))
+        else {
+            break;
+        };
+        i += k;
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let after = i + c.len_utf8();
+        if c == '。' {
+            if s[after..].chars().next().is_some_and(can_begin) {
+                return Some((i, after));
+            }
+        } else if c.is_whitespace() {
+            // A run of spaces: every place in it is followed by the same char.
+            let rest = s[after..].trim_start();
+            let j = s.len() - rest.len();
+            if rest.chars().next().is_some_and(can_begin) {
+                return Some((i, j));
+            }
+            i = j;
+            continue;
+        }
+        i = after;
+    }
+    None
+}
+
 fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out: &mut Vec<Item>) {
-    if let Some(c) = META.captures(line.norm) {
+    if let Some(c) = line
+        .norm
+        .starts_with(META_FIRST)
+        .then(|| META.captures(line.norm))
+        .flatten()
+    {
         if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
             out.push(Item {
                 line: line_no,
@@ -366,7 +495,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             return;
         }
     }
-    if TRAILER.is_match(line.norm) {
+    if line.norm.starts_with(TRAILER_FIRST) && TRAILER.is_match(line.norm) {
         out.push(Item {
             line: line_no,
             kind: ItemKind::Trailer(line.raw.to_string()),
@@ -400,7 +529,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 body_from = h.3;
                 kind_start = Some(h);
             }
-        } else if let Some(m) = STATUS_LABEL.find(piece.norm) {
+        } else if let Some(m) = find_if(&STATUS_LABEL, &STATUS_LABEL_FIRST, piece.norm) {
             if let Some(len) = status_phrase(&piece.norm[m.end()..]) {
                 let phrase = piece.split(m.end()).1.split(len).0.raw.to_string();
                 pending_status = Some((status_of(&phrase), phrase));
@@ -412,12 +541,12 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                         .trim_start_matches(|c: char| c.is_whitespace() || "。.,，;；".contains(c))
                         .len();
                 body_from += skip;
-            } else if let Some(m2) = MEASURE_LABEL.find(piece.norm) {
+            } else if let Some(m2) = find_if(&MEASURE_LABEL, &MEASURE_LABEL_FIRST, piece.norm) {
                 body_from = m2.end();
             }
-        } else if let Some(m) = MEASURE_LABEL.find(piece.norm) {
+        } else if let Some(m) = find_if(&MEASURE_LABEL, &MEASURE_LABEL_FIRST, piece.norm) {
             body_from = m.end();
-        } else if let Some(m) = DEADLINE_LABEL.find(piece.norm) {
+        } else if let Some(m) = find_if(&DEADLINE_LABEL, &DEADLINE_LABEL_FIRST, piece.norm) {
             deadline_piece = true;
             body_from = m.end();
         } else if let Some(len) = status_phrase(piece.norm) {
@@ -460,9 +589,19 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         // Find where the next piece starts inside this one.
         let is_heading = kind_start.is_some();
         let mut cut: Option<usize> = None;
-        for c in SPLIT.captures_iter(content.norm) {
-            let Some(whole) = c.get(0) else { continue };
-            if whole.start() == 0 && body_from == 0 {
+        // The matches of an unanchored SPLIT, left to right, without scanning the
+        // whole piece with the regex: it runs only at candidate places.
+        let mut from = 0;
+        while let Some((at, resume)) = split_candidate(content.norm, from) {
+            let Some(c) = SPLIT.captures(&content.norm[at..]) else {
+                from = resume;
+                continue;
+            };
+            let Some(whole) = c.get(0).map(|m| at + m.start()..at + m.end()) else {
+                break;
+            };
+            from = whole.end;
+            if whole.start == 0 && body_from == 0 {
                 continue;
             }
             let valid = if c.get(1).is_some() {
@@ -472,7 +611,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 numbering.accepts_inline(Style::ArabicParen, num, is_heading || after_heading)
             } else if let Some(a) = c.get(3) {
                 let num = parse_number(a.as_str()).unwrap_or(0);
-                let tail = &content.norm[whole.end()..];
+                let tail = &content.norm[whole.end..];
                 !tail.starts_with(|ch: char| ch.is_ascii_digit())
                     && numbering.accepts_inline(Style::Arabic, num, is_heading || after_heading)
             } else if let Some(w) = c.get(4) {
@@ -483,10 +622,10 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             };
             if valid {
                 // Keep a sentence-final 。 with the text before the cut.
-                let start = if content.norm[whole.start()..].starts_with('。') {
-                    whole.start() + '。'.len_utf8()
+                let start = if content.norm[whole.start..].starts_with('。') {
+                    whole.start + '。'.len_utf8()
                 } else {
-                    whole.start()
+                    whole.start
                 };
                 cut = Some(start);
                 break;
@@ -502,9 +641,11 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 let (title, rest) = first_sentence(this.raw);
                 let closed =
                     rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
+                // EXPLICIT_TITLE starts with 针对 or 关于, which folding leaves alone.
                 let explicit = style == Style::Wenti
                     || style == Style::Zhendui
-                    || EXPLICIT_TITLE.is_match(&fold_width(&title));
+                    || (title.starts_with(['针', '关'])
+                        && EXPLICIT_TITLE.is_match(&fold_width_cow(&title)));
                 out.push(Item {
                     line: line_no,
                     kind: ItemKind::Heading(Heading {

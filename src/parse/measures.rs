@@ -39,7 +39,7 @@ pub fn join_broken(paras: &[Para]) -> Vec<Para> {
     out
 }
 
-/// An ordinal found in text: char offset where it starts, where its content starts, number.
+/// An ordinal found in text: byte offset where it starts, where its content starts, number.
 #[derive(Debug, Clone, Copy)]
 struct Ordinal {
     at: usize,
@@ -47,16 +47,14 @@ struct Ordinal {
     n: u32,
 }
 
-fn sentence_start(chars: &[char], i: usize) -> bool {
-    let mut j = i;
-    while j > 0 && chars[j - 1].is_whitespace() {
-        j -= 1;
-    }
-    j == 0
-        || matches!(
-            chars[j - 1],
-            '。' | '；' | ';' | '：' | ':' | '！' | '!' | '？' | '?'
-        )
+/// Whether byte offset `i` of `s` starts a sentence: only spaces between it and the
+/// start of the text or a sentence-final (or introducing) punctuation mark.
+fn sentence_start(s: &str, i: usize) -> bool {
+    s[..i]
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '。' | '；' | ';' | '：' | ':' | '！' | '!' | '？' | '?'))
 }
 
 /// A Chinese numeral 一 … 十 (a `match`, not a search in a string: this runs on
@@ -68,82 +66,109 @@ fn is_cn_numeral(c: char) -> bool {
     )
 }
 
+/// The longest distance, in chars, from an ordinal's first char to its `是`: three
+/// numerals and two spaces.
+const SHI_REACH: usize = 5;
+
 /// Finds `一是`-style ordinals (with OCR variants) at sentence starts.
-fn shi_ordinals(chars: &[char]) -> Vec<Ordinal> {
+fn shi_ordinals(s: &str) -> Vec<Ordinal> {
     let mut out = Vec::new();
+    // Ordinals end in 是: only the few chars before one need a closer look.
+    let mut next_shi: Option<usize> = None;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let (num_len, n) = if is_cn_numeral(c) {
-            // up to two numeral chars (十一)
-            let mut k = i;
-            while k < chars.len() && k - i < 3 && is_cn_numeral(chars[k]) {
-                k += 1;
+    while i < s.len() {
+        if next_shi.is_none_or(|k| k <= i) {
+            // The first 是 after i.
+            let from = if s[i..].starts_with('是') {
+                i + '是'.len_utf8()
+            } else {
+                i
+            };
+            let Some(k) = s[from..].find('是') else {
+                break;
+            };
+            next_shi = Some(from + k);
+        }
+        if let Some(k) = next_shi {
+            // Jump to the char SHI_REACH chars before the next 是.
+            if let Some((b, _)) = s[i..k].char_indices().nth_back(SHI_REACH - 1) {
+                i += b;
             }
-            let s: String = chars[i..k].iter().collect();
-            (k - i, parse_number(&s).unwrap_or(0))
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let (num_end, n) = if is_cn_numeral(c) {
+            // up to three numeral chars (十一)
+            let mut end = i;
+            for d in s[i..].chars().take(3) {
+                if !is_cn_numeral(d) {
+                    break;
+                }
+                end += d.len_utf8();
+            }
+            (end, parse_number(&s[i..end]).unwrap_or(0))
         } else if c == '·' || c == '-' || c == '•' || c == '—' {
-            (1, 1)
+            (i + c.len_utf8(), 1)
         } else {
-            i += 1;
+            i += c.len_utf8();
             continue;
         };
-        let mut k = i + num_len;
-        while k < chars.len() && chars[k] == ' ' && k - (i + num_len) < 2 {
+        // up to two spaces
+        let mut k = num_end;
+        for _ in 0..2 {
+            if !s[k..].starts_with(' ') {
+                break;
+            }
             k += 1;
         }
-        if n > 0 && k < chars.len() && chars[k] == '是' && sentence_start(chars, i) {
-            let mut content = k + 1;
-            while content < chars.len() && chars[content].is_whitespace() {
-                content += 1;
-            }
+        if n > 0 && s[k..].starts_with('是') && sentence_start(s, i) {
+            let after = k + '是'.len_utf8();
+            let content = s.len() - s[after..].trim_start().len();
             out.push(Ordinal { at: i, content, n });
             i = content;
         } else {
-            i += 1;
+            i += c.len_utf8();
         }
     }
     out
 }
 
 /// Finds `1.`/`1、`/`(1)` points at sentence starts inside a paragraph.
-fn point_ordinals(chars: &[char]) -> Vec<Ordinal> {
+fn point_ordinals(s: &str) -> Vec<Ordinal> {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let mut out = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let paren = chars[i] == '(' || chars[i] == '（';
-        let d0 = if paren { i + 1 } else { i };
+    while let Some(c) = s[i..].chars().next() {
+        let paren = c == '(' || c == '（';
+        let d0 = if paren { i + c.len_utf8() } else { i };
+        // up to two digits
         let mut k = d0;
-        while k < chars.len()
-            && k - d0 < 2
-            && (chars[k].is_ascii_digit() || ('０'..='９').contains(&chars[k]))
-        {
-            k += 1;
+        for d in s[d0..].chars().take(2) {
+            if !is_digit(d) {
+                break;
+            }
+            k += d.len_utf8();
         }
-        if k > d0 && k < chars.len() && sentence_start(chars, i) {
-            let digits: String = chars[d0..k]
-                .iter()
-                .map(|&c| crate::text::fold_char(c))
-                .collect();
+        let closer = s[k..].chars().next();
+        if let Some(closer) = closer.filter(|_| k > d0 && sentence_start(s, i)) {
+            let content = k + closer.len_utf8();
             let closer_ok = if paren {
-                chars[k] == ')' || chars[k] == '）'
+                closer == ')' || closer == '）'
             } else {
-                (chars[k] == '.' || chars[k] == '、' || chars[k] == '．')
-                    && !chars.get(k + 1).is_some_and(|c| c.is_ascii_digit())
+                (closer == '.' || closer == '、' || closer == '．')
+                    && !s[content..].starts_with(|c: char| c.is_ascii_digit())
             };
-            if closer_ok {
-                if let Ok(n) = digits.parse() {
-                    out.push(Ordinal {
-                        at: i,
-                        content: k + 1,
-                        n,
-                    });
-                    i = k + 1;
-                    continue;
-                }
+            let n = s[d0..k].chars().try_fold(0u32, |n, d| {
+                Some(n * 10 + crate::text::fold_char(d).to_digit(10)?)
+            });
+            if let (true, Some(n)) = (closer_ok, n) {
+                out.push(Ordinal { at: i, content, n });
+                i = content;
+                continue;
             }
         }
-        i += 1;
+        i += c.len_utf8();
     }
     out
 }
@@ -165,14 +190,15 @@ fn in_sequence(ords: Vec<Ordinal>) -> Vec<Ordinal> {
 /// text that precedes the first ordinal (kept so it can be indexed as a paragraph).
 pub fn split(paras: &[Para]) -> (Vec<Measure>, Vec<Para>) {
     // Flatten with paragraph boundaries so ordinals may sit in any paragraph.
-    let mut chars: Vec<char> = Vec::new();
-    let mut starts: Vec<(usize, usize)> = Vec::new(); // (char offset, line)
+    let cap = paras.iter().map(|p| p.text.len() + 1).sum();
+    let mut flat = String::with_capacity(cap);
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(paras.len()); // (byte offset, line)
     for p in paras {
-        if !chars.is_empty() {
-            chars.push('\n');
+        if !flat.is_empty() {
+            flat.push('\n');
         }
-        starts.push((chars.len(), p.line));
-        chars.extend(p.text.chars());
+        starts.push((flat.len(), p.line));
+        flat.push_str(&p.text);
     }
     let line_at = |off: usize| {
         starts
@@ -181,16 +207,11 @@ pub fn split(paras: &[Para]) -> (Vec<Measure>, Vec<Para>) {
             .find(|(s, _)| *s <= off)
             .map_or(0, |(_, l)| *l)
     };
-    let text_of = |a: usize, b: usize| -> String {
-        chars[a..b]
-            .iter()
-            .collect::<String>()
-            .trim()
-            .replace('\n', "")
-    };
-    let mut ords = in_sequence(shi_ordinals(&chars));
+    // The text between two byte offsets, trimmed, without paragraph breaks.
+    let text_of = |a: usize, b: usize| -> String { flat[a..b].trim().replace('\n', "") };
+    let mut ords = in_sequence(shi_ordinals(&flat));
     if ords.len() < 2 {
-        let points = in_sequence(point_ordinals(&chars));
+        let points = in_sequence(point_ordinals(&flat));
         if points.len() >= 2 && points[0].n == 1 {
             ords = points;
         }
@@ -224,7 +245,7 @@ pub fn split(paras: &[Para]) -> (Vec<Measure>, Vec<Para>) {
         }
     }
     for (k, o) in ords.iter().enumerate() {
-        let end = ords.get(k + 1).map_or(chars.len(), |n| n.at);
+        let end = ords.get(k + 1).map_or(flat.len(), |n| n.at);
         let text = text_of(o.content, end);
         if !text.is_empty() {
             measures.push(Measure {

@@ -19,6 +19,7 @@ pub mod header;
 pub mod lines;
 pub mod measures;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -27,7 +28,7 @@ use regex::Regex;
 use self::lines::{Heading, Item, ItemKind, Style};
 use self::measures::Para;
 use crate::notice::{Category, Measure, Notice, Paragraph, Problem, Status};
-use crate::text::{fold_width, squeeze_spaces};
+use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
 
 /// Parses the text of one file. `file` is recorded as the notice's `file` field.
 ///
@@ -45,14 +46,14 @@ use crate::text::{fold_width, squeeze_spaces};
 /// assert_eq!(notice.problems[0].measures.len(), 2);
 /// ```
 pub fn parse(file: &str, text: &str) -> Notice {
-    let lines: Vec<(usize, String)> = text
-        .lines()
+    // Most lines need no cleaning and no folding: borrow them from `text`.
+    let lines: Vec<(usize, Cow<str>)> = split_lines(text)
         .enumerate()
-        .map(|(i, l)| (i + 1, lines::clean_line(l)))
+        .map(|(i, l)| (i + 1, lines::clean_line_cow(l)))
         .filter(|(_, l)| !l.is_empty())
         .collect();
-    let raw: Vec<String> = lines.iter().map(|(_, l)| l.clone()).collect();
-    let norm: Vec<String> = raw.iter().map(|l| fold_width(l)).collect();
+    let raw: Vec<&str> = lines.iter().map(|(_, l)| l.as_ref()).collect();
+    let norm: Vec<Cow<str>> = raw.iter().map(|l| fold_width_cow(l)).collect();
 
     let title = header::find_title(&raw);
     let mut notice = Notice {
@@ -66,7 +67,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
         let mut acc = String::new();
         let mut k = start;
         while k < raw.len() && acc.len() < t.len() {
-            acc.push_str(&squeeze_spaces(&raw[k]));
+            acc.push_str(&squeeze_spaces(raw[k]));
             if !t.starts_with(&acc) {
                 break;
             }
@@ -80,7 +81,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
     let head_text: String = norm[start.min(norm.len())..]
         .iter()
         .take(8)
-        .map(String::as_str)
+        .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join("\n");
     let title_norm = title
@@ -94,7 +95,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
             .zip(&norm)
             .filter(|(_, n)| !lines::is_noise(n))
             .map(|((line, text), _)| Paragraph {
-                text: text.clone(),
+                text: text.to_string(),
                 line: *line,
                 section: None,
             })
@@ -114,13 +115,14 @@ pub fn parse(file: &str, text: &str) -> Notice {
     if let Some((i, _)) = &signed {
         excluded.push(*i);
     }
-    let body_lines: Vec<(usize, String)> = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i >= start && !excluded.contains(i) && !lines::is_noise(&norm[*i]))
-        .map(|(_, l)| l.clone())
-        .collect();
-    let items = lines::classify(&body_lines);
+    let items = lines::classify_folded(
+        lines
+            .iter()
+            .zip(&norm)
+            .enumerate()
+            .filter(|(i, (_, n))| *i >= start && !excluded.contains(i) && !lines::is_noise(n))
+            .map(|(_, ((line, raw), n))| (*line, raw.as_ref(), n.as_ref())),
+    );
 
     // Metadata (web copies) from the front matter and the body.
     let mut meta_date: Option<String> = None;
@@ -151,7 +153,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
         .map(|s| {
             s.body
                 .iter()
-                .map(|p| fold_width(&p.text))
+                .map(|p| fold_width_cow(&p.text))
                 .collect::<Vec<_>>()
                 .join("\n")
         })
@@ -160,7 +162,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
                 .iter()
                 .take(3)
                 .filter_map(|i| match &i.kind {
-                    ItemKind::Body(b) => Some(fold_width(b)),
+                    ItemKind::Body(b) => Some(fold_width_cow(b)),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -202,6 +204,25 @@ pub fn parse(file: &str, text: &str) -> Notice {
         notice.agency = Some(a);
     }
     notice
+}
+
+/// The lines of `text` as [`str::lines`] gives them, found with memchr.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let line = &rest[..i];
+                rest = &rest[i + 1..];
+                // `\r\n` ends a line too; a lone `\r` at the very end stays.
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => Some(std::mem::take(&mut rest)),
+        }
+    })
 }
 
 /// A title that announces a rectification notice (not a regulation or a news item).
@@ -297,7 +318,7 @@ fn section_kind(h: Option<&Heading>) -> SectionKind {
     match h {
         None => SectionKind::Intro,
         Some(h) => {
-            let t = fold_width(&h.title);
+            let t = fold_width_cow(&h.title);
             if CLOSING.is_match(&t) {
                 SectionKind::Closing
             } else if PREAMBLE.is_match(&t) && !t.contains("问题") {
@@ -423,8 +444,16 @@ fn clean_problem_title(t: &str) -> String {
         Regex::new(r"[\(（【\[](?:已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]$").expect("static regex")
     });
     let t = squeeze_spaces(t);
-    let t = STATUS_SUFFIX.replace(&t, "").to_string();
+    // Each regex needs a closing bracket at the end or 针对/关于 at the start.
+    let t = if t.ends_with([')', '）', '】', ']']) {
+        STATUS_SUFFIX.replace(&t, "").to_string()
+    } else {
+        t
+    };
     let t = t.trim_end_matches(['。', ':', '：']).to_string();
+    if !(t.starts_with("针对") || t.starts_with("关于")) {
+        return t;
+    }
     if let Some(c) = WRAPPED.captures(&t) {
         if let Some(m) = c.get(1) {
             return m.as_str().to_string();
@@ -444,7 +473,12 @@ fn suffix_status(title: &str) -> Option<(Status, String)> {
         Regex::new(r"[\(（【\[](已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]\s*[。]?$")
             .expect("static regex")
     });
-    let c = RE.captures(title.trim())?;
+    let title = title.trim();
+    // The regex needs a closing bracket, maybe followed by spaces and 。, at the end.
+    if !title.ends_with([')', '）', '】', ']', '。']) {
+        return None;
+    }
+    let c = RE.captures(title)?;
     let phrase = c.get(1)?.as_str();
     Some((lines::status_of(phrase), phrase.to_string()))
 }
@@ -481,7 +515,7 @@ fn clean_item_title(t: &str) -> String {
 fn clean_category_title(t: &str) -> String {
     let t = squeeze_spaces(t);
     let t = t.trim_end_matches('。');
-    let norm = fold_width(t);
+    let norm = fold_width_cow(t);
     for prefix in ["反馈问题:", "问题类别:", "问题:"] {
         if norm.starts_with(prefix) {
             let k = prefix.chars().count();
@@ -808,14 +842,18 @@ fn bigrams(s: &str) -> Vec<(char, char)> {
 
 /// Matches deadlines listed in a follow-up section to problems by title similarity.
 fn assign_deadlines(problems: &mut [Problem], deadlines: &[(String, String)]) {
+    if deadlines.is_empty() {
+        return;
+    }
+    // Titles do not change here: their bigrams are computed once.
+    let titles: Vec<Vec<(char, char)>> = problems.iter().map(|p| bigrams(&p.title)).collect();
     for (title, d) in deadlines {
         let a = bigrams(title);
         if a.is_empty() {
             continue;
         }
         let mut best: Option<(f64, usize)> = None;
-        for (i, p) in problems.iter().enumerate() {
-            let b = bigrams(&p.title);
+        for (i, b) in titles.iter().enumerate() {
             if b.is_empty() {
                 continue;
             }
@@ -836,6 +874,26 @@ fn assign_deadlines(problems: &mut [Problem], deadlines: &[(String, String)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_like_str_lines() {
+        for t in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\n",
+            "a\r",
+            "\r\n\r\n",
+            "a\n\nb\r\nc\r",
+            "甲\r乙\n丙",
+        ] {
+            assert_eq!(
+                split_lines(t).collect::<Vec<_>>(),
+                t.lines().collect::<Vec<_>>()
+            );
+        }
+    }
 
     #[test]
     fn titles_lose_their_wrappers() {
