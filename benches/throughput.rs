@@ -79,6 +79,21 @@ struct Raw {
     /// CPU time of this thread spent cutting (user + system, 10 ms ticks).
     cpu: f64,
     tokens: u64,
+    /// Bytes of runs of CJK characters, letters and digits, and of those runs that
+    /// occurred before in the corpus: what a memo of cuts can save at most.
+    run_bytes: u64,
+    repeated_bytes: u64,
+}
+
+/// Adds the runs of `text` to `seen` (by hash), counting bytes and repeated bytes.
+fn count_repeats(text: &str, seen: &mut std::collections::HashSet<u64>, raw: &mut Raw) {
+    let is_run = |c: char| zhenggai::text::is_han(c) || c.is_alphanumeric();
+    for run in text.split(|c: char| !is_run(c)).filter(|r| !r.is_empty()) {
+        raw.run_bytes += run.len() as u64;
+        if !seen.insert(xxhash_rust::xxh3::xxh3_64(run.as_bytes())) {
+            raw.repeated_bytes += run.len() as u64;
+        }
+    }
 }
 
 fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
@@ -88,7 +103,10 @@ fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
         wall: Duration::ZERO,
         cpu: 0.0,
         tokens: 0,
+        run_bytes: 0,
+        repeated_bytes: 0,
     };
+    let mut seen = std::collections::HashSet::new();
     let mut batch: Vec<String> = Vec::new();
     let mut batch_bytes = 0usize;
     let cut = |batch: &mut Vec<String>, raw: &mut Raw| {
@@ -110,6 +128,7 @@ fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
         let Ok(src) = zhenggai::read::decode_bytes(&path, &bytes) else {
             continue;
         };
+        count_repeats(&src.text, &mut seen, &mut raw);
         batch_bytes += src.text.len();
         batch.push(src.text);
         if batch_bytes >= 64 << 20 {
@@ -211,7 +230,7 @@ fn print_table(rows: &[Row]) {
     println!("== 建索引吞吐 indexing throughput: whole `zhenggai index --rebuild` process vs raw single-thread cut_for_search over the same files ==");
     println!("{}", machine_summary());
     println!(
-        "{:<15} {:>6} {:>7} {:>9} {:>11} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9} {:>6} {:>5} {:>6} {:>5} {:>7}",
+        "{:<15} {:>6} {:>7} {:>9} {:>11} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9} {:>6} {:>5} {:>6} {:>5} {:>7} {:>5}",
         "corpus",
         "files",
         "MB",
@@ -227,7 +246,8 @@ fn print_table(rows: &[Row]) {
         "CPU×",
         "ideal",
         "RSS",
-        "idx MB"
+        "idx MB",
+        "rep%"
     );
     for r in rows {
         let secs = r.index.wall.as_secs_f64();
@@ -245,7 +265,7 @@ fn print_table(rows: &[Row]) {
         let cpu_s = r.index.cpu_secs;
         let rss = r.index.peak_rss_kib.map(|k| k as f64 / 1024.0);
         println!(
-            "{:<15} {:>6} {:>7.1} {:>9.1} {:>11} {:>8.2} {:>8.1} {:>8} {:>8} {:>10} {:>9} {:>6.2} {:>5} {:>6} {:>5} {:>7.0}",
+            "{:<15} {:>6} {:>7.1} {:>9.1} {:>11} {:>8.2} {:>8.1} {:>8} {:>8} {:>10} {:>9} {:>6.2} {:>5} {:>6} {:>5} {:>7.0} {:>5.0}",
             r.name,
             r.raw.files,
             r.raw.bytes as f64 / 1e6,
@@ -266,6 +286,7 @@ fn print_table(rows: &[Row]) {
             opt(cpu_s.map(|c| 2.0 * r.raw.cpu / c), 2),
             opt(rss, 0),
             r.index_bytes as f64 / 1e6,
+            100.0 * r.raw.repeated_bytes as f64 / r.raw.run_bytes.max(1) as f64,
         );
     }
     println!(
@@ -274,7 +295,10 @@ fn print_table(rows: &[Row]) {
          CPU s, CPU×: user+sys CPU seconds of the index process and ÷ its wall seconds; \
          ideal = 2 × raw CPU s ÷ index CPU s, the ratio with two idle cores and perfect parallelism; \
          records = measures + other paragraphs; RSS = peak resident set in MiB (GNU time %M); \
-         idx MB = size of the index directory."
+         idx MB = size of the index directory; \
+         rep% = share of the bytes of CJK/letter/digit runs that occurred earlier in the same corpus \
+         (what remembering jieba's cuts can save at most; the generated corpus recombines a few \
+         hundred seed sentences, so it repeats far more than real text)."
     );
     println!("load average after the run: {}", load_average());
     for r in rows {
