@@ -60,12 +60,14 @@ pub struct Record {
     pub lead: usize,
 }
 
-/// Key of a source path: the first 32 bits of its xxh3 hash, in hex.
+/// Number of a source path in the index: its xxh3 hash.
+pub fn file_id(source: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(source.as_bytes())
+}
+
+/// Key of a source path in record ids: the first 32 bits of [`file_id`], in hex.
 pub fn source_key(source: &str) -> String {
-    format!(
-        "{:08x}",
-        xxhash_rust::xxh3::xxh3_64(source.as_bytes()) >> 32
-    )
+    format!("{:08x}", file_id(source) >> 32)
 }
 
 /// The records of one notice, in document order.

@@ -1,13 +1,13 @@
 //! The index schema: which fields exist, how each is analyzed, and what is stored.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
 
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -40,8 +40,10 @@ pub struct Fields {
     pub deadline: Field,
     /// Publication date as a number `YYYYMMDD` (0 if unknown), for ranges and sorting (a column).
     pub date: Field,
-    /// Source path, exact (deletes go by it).
-    pub source: Field,
+    /// The source file, as [`crate::index::record::file_id`] of its path (the
+    /// manifest maps it back to the path): deletes and per-file lookups go by it. A
+    /// number rather than the path keeps long paths out of every record.
+    pub file: Field,
     /// Source line.
     pub line: Field,
     /// Problem number in the notice.
@@ -83,7 +85,7 @@ pub fn build() -> Schema {
     b.add_text_field("status_text", STORED);
     b.add_text_field("deadline", STORED);
     b.add_u64_field("date", FAST);
-    b.add_text_field("source", STRING | STORED);
+    b.add_u64_field("file", INDEXED | STORED);
     b.add_u64_field("line", STORED);
     b.add_u64_field("problem_n", STORED);
     b.add_u64_field("measure_n", STORED);
@@ -110,7 +112,7 @@ impl Fields {
             status_text: f("status_text")?,
             deadline: f("deadline")?,
             date: f("date")?,
-            source: f("source")?,
+            file: f("file")?,
             line: f("line")?,
             problem_n: f("problem_n")?,
             measure_n: f("measure_n")?,

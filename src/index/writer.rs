@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use tantivy::indexer::UserOperation;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
-use super::record::{records, Record, RecordKind};
+use super::record::{file_id, records, Record, RecordKind};
 use super::schema::{self, Fields};
 use super::vocab::Vocabulary;
 use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
@@ -247,7 +247,8 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
 /// Values every record of one file shares. Notice-level text (agency, title, dates
 /// as written) lives once per file in the manifest, not in every record.
 struct Shared<'a> {
-    source: &'a str,
+    /// [`file_id`] of the source path.
+    file: u64,
     agency_short: &'a str,
     level: &'a str,
     /// Publication date as `YYYYMMDD` (0 if unknown).
@@ -258,7 +259,7 @@ impl<'a> Shared<'a> {
     fn of(notice: &'a Notice, source: &'a str) -> Self {
         let published = notice.published.as_deref().unwrap_or("");
         Shared {
-            source,
+            file: file_id(source),
             agency_short: notice.agency_short.as_deref().unwrap_or(""),
             level: notice.level.as_deref().unwrap_or(""),
             date: published.replace('-', "").parse().unwrap_or(0),
@@ -273,7 +274,7 @@ fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
         f.text => r.text.as_str(),
         f.status => r.status.as_str(),
         f.date => shared.date,
-        f.source => shared.source,
+        f.file => shared.file,
         f.line => r.line as u64,
         f.lead => r.lead as u64,
     );
@@ -476,7 +477,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         .cloned()
         .collect::<Vec<_>>()
     {
-        writer.delete_term(Term::from_field_text(fields.source, &gone));
+        writer.delete_term(Term::from_field_u64(fields.file, file_id(&gone)));
         manifest.files.remove(&gone);
         report.files_removed += 1;
     }
@@ -503,7 +504,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 continue;
             }
             if manifest.files.contains_key(&p.source) {
-                writer.delete_term(Term::from_field_text(fields.source, &p.source));
+                writer.delete_term(Term::from_field_u64(fields.file, file_id(&p.source)));
                 manifest.files.remove(&p.source);
             }
             if let Some(e) = &p.error {

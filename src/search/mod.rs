@@ -23,6 +23,7 @@ use self::synonyms::Synonyms;
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
 use crate::index::vocab::Vocabulary;
+use crate::index::record::file_id;
 use crate::index::{Manifest, DICT_FST};
 use crate::notice::Status;
 use crate::segment::QueryDict;
@@ -183,6 +184,8 @@ pub struct Engine {
     index: Index,
     fields: Fields,
     manifest: Manifest,
+    /// Source paths by [`file_id`], as records hold them.
+    sources: std::collections::HashMap<u64, String>,
     qdict: QueryDict,
     vocab: Vocabulary,
     synonyms: Synonyms,
@@ -251,8 +254,14 @@ impl Engine {
         })?;
         let qdict = QueryDict::open(&dir.join(DICT_FST), manifest.dict_total)?;
         let vocab = Vocabulary::load(dir)?;
+        let sources = manifest
+            .files
+            .keys()
+            .map(|s| (file_id(s), s.clone()))
+            .collect();
         Ok(Engine {
             vocab,
+            sources,
             dir: dir.to_path_buf(),
             reader,
             index,
@@ -366,7 +375,7 @@ impl Engine {
             })
             .map(|(source, _)| {
                 let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.source, source),
+                    Term::from_field_u64(self.fields.file, file_id(source)),
                     IndexRecordOption::Basic,
                 ));
                 (Occur::Should, q)
@@ -544,7 +553,11 @@ impl Engine {
             _ => None,
         };
         let problem_doc = first.as_ref().unwrap_or(&doc);
-        let source = first_str(&doc, f.source);
+        let source = self
+            .sources
+            .get(&first_u64(&doc, f.file))
+            .cloned()
+            .unwrap_or_default();
         // Notice-level facts are kept once per file, in the manifest.
         let file = self
             .manifest
@@ -662,7 +675,7 @@ impl Engine {
     pub fn records_of(&self, source: &str) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(
-            Term::from_field_text(self.fields.source, source),
+            Term::from_field_u64(self.fields.file, file_id(source)),
             IndexRecordOption::Basic,
         );
         let n = searcher.search(&q, &Count)?;
