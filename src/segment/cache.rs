@@ -17,7 +17,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// stored as `u16`, and long runs rarely repeat).
 const MAX_RUN: usize = 512;
 /// Bytes looked up before the memo decides whether it pays.
-const TRIAL_BYTES: u64 = 4 << 20;
+const TRIAL_BYTES: u64 = 1 << 20;
 /// Share of looked-up bytes (percent) that must be found for the memo to stay on.
 /// Below about a fifth, hashing and copying cost what the saved cutting gains
 /// (measured on the law corpus, 19 % found).
