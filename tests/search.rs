@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use zhenggai::index::record::records;
+use zhenggai::index::record::{records, RecordKind};
 use zhenggai::notice::Status;
 use zhenggai::search::{Engine, SearchRequest};
 
@@ -283,6 +283,40 @@ fn filters_by_agency_status_level_and_date() {
         Status::InProgress | Status::Phased | Status::BasicallyCompleted
     )));
     assert!(res.total >= 1);
+}
+
+#[test]
+fn measures_only_leaves_out_paragraphs() {
+    let e = seeds_engine();
+    let term = "整改";
+    let needle = squash(term);
+    let want = truth_by(|r| {
+        r.kind == RecordKind::Measure
+            && (squash(&r.text).contains(&needle) || squash(&r.problem).contains(&needle))
+    });
+    let mut req = exact(term);
+    req.measures_only = true;
+    let res = e.search(&req).expect("search");
+    assert!(res
+        .hits
+        .iter()
+        .all(|h| h.kind == "measure" && h.problem_n > 0));
+    assert_eq!(
+        res.hits
+            .iter()
+            .map(|h| h.id.clone())
+            .collect::<BTreeSet<_>>(),
+        want
+    );
+    // Without the filter the paragraphs that mention it come too.
+    let all = ids(e, &exact(term));
+    assert!(all.len() > want.len());
+    assert!(e
+        .search(&exact(term))
+        .expect("search")
+        .hits
+        .iter()
+        .any(|h| h.kind == "paragraph" && h.problem_n == 0));
 }
 
 #[test]

@@ -33,6 +33,8 @@ impl RecordKind {
 pub struct Record {
     /// Stable id: the source's key and the record's number in it (`1a2b3c4d-7`).
     pub id: String,
+    /// The record's number in its file, from 1.
+    pub n: usize,
     /// Measure or paragraph.
     pub kind: RecordKind,
     /// The measure or paragraph text, as written.
@@ -70,9 +72,14 @@ pub fn source_key(source: &str) -> String {
     format!("{:08x}", file_id(source) >> 32)
 }
 
+/// Id of the `n`-th record (1-based) of the file whose [`file_id`] is `file`.
+pub fn record_id(file: u64, n: usize) -> String {
+    format!("{:08x}-{n}", file >> 32)
+}
+
 /// The records of one notice, in document order.
 pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
-    let key = source_key(source);
+    let file = file_id(source);
     let mut out: Vec<Record> = Vec::new();
     let cat = |p: &crate::notice::Problem| -> (String, String) {
         let c = p.category.and_then(|c| notice.categories.get(c));
@@ -88,6 +95,7 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
         while let Some(p) = paragraphs.next_if(|p| p.line < line) {
             out.push(Record {
                 id: String::new(),
+                n: 0,
                 kind: RecordKind::Paragraph,
                 text: p.text.clone(),
                 problem: String::new(),
@@ -108,6 +116,7 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
         let (category, item) = cat(p);
         let base = Record {
             id: String::new(),
+            n: 0,
             kind: RecordKind::Measure,
             text: String::new(),
             problem: p.title.clone(),
@@ -139,7 +148,8 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
     }
     push_paragraphs_before(usize::MAX, &mut out);
     for (i, r) in out.iter_mut().enumerate() {
-        r.id = format!("{key}-{}", i + 1);
+        r.n = i + 1;
+        r.id = record_id(file, r.n);
     }
     out
 }

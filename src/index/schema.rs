@@ -7,16 +7,14 @@ use tantivy::schema::{
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Record id (`1a2b3c4d-7`), stored only: a per-document unique term would cost
-    /// indexing time; lookups go through the source file.
-    pub id: Field,
-    /// `measure` or `paragraph`, a column (filters read it; no postings).
-    pub kind: Field,
+    /// The record's number in its file, stored; with the file it makes the record id
+    /// ([`crate::index::record::record_id`]).
+    pub n: Field,
     /// Measure text: words with positions (matching and ranking), stored.
     pub text: Field,
     /// Problem title: words with positions, stored; on the problem's first record only.
@@ -46,7 +44,8 @@ pub struct Fields {
     pub file: Field,
     /// Source line.
     pub line: Field,
-    /// Problem number in the notice.
+    /// Problem number in the notice, stored and a column; only measures have one
+    /// (from 1), so it also tells measures from paragraphs.
     pub problem_n: Field,
     /// Measure number in the problem.
     pub measure_n: Field,
@@ -73,8 +72,7 @@ fn words(stored: bool) -> TextOptions {
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", STORED);
-    b.add_text_field("kind", STORED | FAST);
+    b.add_u64_field("n", STORED);
     b.add_text_field("text", words(true));
     b.add_text_field("problem", words(true));
     b.add_text_field("category", words(false));
@@ -87,7 +85,7 @@ pub fn build() -> Schema {
     b.add_u64_field("date", FAST);
     b.add_u64_field("file", INDEXED | STORED);
     b.add_u64_field("line", STORED);
-    b.add_u64_field("problem_n", STORED);
+    b.add_u64_field("problem_n", STORED | FAST);
     b.add_u64_field("measure_n", STORED);
     b.add_text_field("category_title", STORED);
     b.add_u64_field(crate::search::group::LEAD, STORED | FAST);
@@ -99,8 +97,7 @@ impl Fields {
     pub fn from_schema(schema: &Schema) -> Option<Fields> {
         let f = |n: &str| schema.get_field(n).ok();
         Some(Fields {
-            id: f("id")?,
-            kind: f("kind")?,
+            n: f("n")?,
             text: f("text")?,
             problem: f("problem")?,
             category: f("category")?,

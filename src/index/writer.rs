@@ -269,8 +269,7 @@ impl<'a> Shared<'a> {
 
 fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
     let mut d = doc!(
-        f.id => r.id.as_str(),
-        f.kind => r.kind.as_str(),
+        f.n => r.n as u64,
         f.text => r.text.as_str(),
         f.status => r.status.as_str(),
         f.date => shared.date,

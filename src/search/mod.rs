@@ -21,9 +21,9 @@ use tantivy::{DocAddress, Index, IndexReader, Score, Searcher, TantivyDocument, 
 use self::query::{literal_match, Builder, Expr};
 use self::synonyms::Synonyms;
 use crate::error::{Error, Result};
+use crate::index::record::{file_id, record_id};
 use crate::index::schema::Fields;
 use crate::index::vocab::Vocabulary;
-use crate::index::record::file_id;
 use crate::index::{Manifest, DICT_FST};
 use crate::notice::Status;
 use crate::segment::QueryDict;
@@ -218,7 +218,15 @@ pub fn date_bound(s: &str, end: bool) -> Result<u64> {
     Ok(y * 10000 + m * 100 + d)
 }
 
-/// Records whose exact-value field (kind, status, level, agency) is `value`. These
+/// Measure records: only they have a problem number.
+fn measures(f: &Fields) -> Box<dyn Query> {
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_u64(f.problem_n, 1)),
+        Bound::Unbounded,
+    ))
+}
+
+/// Records whose exact-value field (status, level, agency) is `value`. These
 /// fields are columns only (no postings: one term per record would cost indexing
 /// time), so the filter reads the column.
 fn exactly(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
@@ -346,7 +354,7 @@ impl Engine {
             push(Box::new(RangeQuery::new(lo, hi)));
         }
         if req.measures_only {
-            push(exactly(f.kind, "measure"));
+            push(measures(f));
         }
         Ok(out)
     }
@@ -553,11 +561,9 @@ impl Engine {
             _ => None,
         };
         let problem_doc = first.as_ref().unwrap_or(&doc);
-        let source = self
-            .sources
-            .get(&first_u64(&doc, f.file))
-            .cloned()
-            .unwrap_or_default();
+        let file_id = first_u64(&doc, f.file);
+        let source = self.sources.get(&file_id).cloned().unwrap_or_default();
+        let problem_n = first_u64(&doc, f.problem_n);
         // Notice-level facts are kept once per file, in the manifest.
         let file = self
             .manifest
@@ -566,9 +572,14 @@ impl Engine {
             .cloned()
             .unwrap_or_default();
         Ok(Hit {
-            id: first_str(&doc, f.id),
+            id: record_id(file_id, usize::try_from(first_u64(&doc, f.n)).unwrap_or(0)),
             score,
-            kind: first_str(&doc, f.kind),
+            kind: if problem_n > 0 {
+                "measure"
+            } else {
+                "paragraph"
+            }
+            .to_string(),
             agency: file.agency,
             agency_short: first_str(&doc, f.agency_short),
             region: file.region,
@@ -577,7 +588,7 @@ impl Engine {
             category: first_str(problem_doc, f.category_title),
             item: first_str(problem_doc, f.item),
             problem: first_str(problem_doc, f.problem),
-            problem_n: first_u64(&doc, f.problem_n),
+            problem_n,
             measure_n: first_u64(&doc, f.measure_n),
             status: Status::from_stored(&first_str(&doc, f.status)),
             status_text: first_str(&doc, f.status_text),
@@ -652,7 +663,7 @@ impl Engine {
             .collect();
         clauses.push((
             Occur::Must,
-            Box::new(BoostQuery::new(exactly(self.fields.kind, "measure"), 0.0)),
+            Box::new(BoostQuery::new(measures(&self.fields), 0.0)),
         ));
         if let Some(a) = exclude_agency.filter(|a| !a.is_empty()) {
             clauses.push((Occur::MustNot, exactly(self.fields.agency_short, a)));
