@@ -275,10 +275,14 @@ fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
         f.date => shared.date,
         f.file => shared.file,
         f.line => r.line as u64,
-        f.lead => r.lead as u64,
     );
-    // Stored numbers read back as 0 when absent, as they are on paragraphs.
-    for (field, n) in [(f.problem_n, r.problem_n), (f.measure_n, r.measure_n)] {
+    // Numbers read back as 0 when absent: paragraphs have no problem, and the first
+    // record of a problem (or a paragraph) has no lead.
+    for (field, n) in [
+        (f.problem_n, r.problem_n),
+        (f.measure_n, r.measure_n),
+        (f.lead, r.lead),
+    ] {
         if n > 0 {
             d.add_u64(field, n as u64);
         }

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use tantivy::columnar::ColumnValues;
+use tantivy::columnar::{Column, ColumnValues};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
@@ -53,8 +53,14 @@ struct GroupWeight {
     inner: Box<dyn Weight>,
 }
 
+/// The lead of every record of the segment (0 where absent: heads, paragraphs; a
+/// segment of heads only has no lead column at all).
 fn leads(reader: &SegmentReader) -> tantivy::Result<Arc<dyn ColumnValues<u64>>> {
-    Ok(reader.fast_fields().u64(LEAD)?.first_or_default_col(0))
+    let column = reader
+        .fast_fields()
+        .column_opt::<u64>(LEAD)?
+        .unwrap_or_else(|| Column::build_empty_column(reader.max_doc()));
+    Ok(column.first_or_default_col(0))
 }
 
 impl Weight for GroupWeight {
