@@ -153,6 +153,11 @@ impl CutCache {
         Some(CutRef(slot))
     }
 
+    /// Whether the memo is in use (it turns itself off when seldom hit).
+    pub fn is_on(&self) -> bool {
+        !self.off
+    }
+
     /// Bytes of runs found so far, and of runs looked up and not found.
     pub fn stats(&self) -> (u64, u64) {
         (self.hit_bytes, self.miss_bytes)

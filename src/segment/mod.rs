@@ -411,12 +411,7 @@ enum Cut {
 ///   ignored.
 ///
 /// Text is folded first (traditional → simplified, full-width → ASCII, lower case).
-pub fn analyze(
-    jieba: &Jieba,
-    text: &str,
-    scratch: &mut Scratch,
-    mut emit: impl FnMut(&str, usize),
-) {
+pub fn analyze(jieba: &Jieba, text: &str, scratch: &mut Scratch, emit: impl FnMut(&str, usize)) {
     let Scratch {
         text: s,
         runs,
@@ -426,9 +421,20 @@ pub fn analyze(
         cache,
     } = scratch;
     analysis_text(text, s);
-    if let Some(c) = cache.as_mut() {
-        c.trim();
-    }
+    let s = s.as_str();
+    let cache = match cache {
+        Some(c) if c.is_on() => c,
+        // Without a memo, jieba's words are used as they come.
+        _ => {
+            let words = jieba
+                .cut(s, true)
+                .into_iter()
+                .map(|t| (t.byte_start, t.byte_start + t.word.len()));
+            emit_words(s, words, emit);
+            return;
+        }
+    };
+    cache.trim();
     runs.clear();
     misses.clear();
     local.clear();
@@ -439,7 +445,7 @@ pub fn analyze(
         if run.is_empty() {
             continue;
         }
-        let cut = match cache.as_mut().map_or(Lookup::Skip, |c| c.find(run)) {
+        let cut = match cache.find(run) {
             Lookup::Hit(r) => Cut::Cached(r),
             Lookup::Miss(h) => Cut::Pending(Some(h)),
             Lookup::Skip => Cut::Pending(None),
@@ -467,8 +473,8 @@ pub fn analyze(
             }
             run_base = token.byte_start + 1;
             let Some(r) = pending.next() else { break };
-            let remembered = match (r.cut, cache.as_mut()) {
-                (Cut::Pending(Some(h)), Some(c)) => c.insert(h, &s[r.start..r.end], &local[from..]),
+            let remembered = match r.cut {
+                Cut::Pending(Some(h)) => cache.insert(h, &s[r.start..r.end], &local[from..]),
                 _ => None,
             };
             r.cut = match remembered {
@@ -481,8 +487,41 @@ pub fn analyze(
             from = local.len();
         }
     }
+    // Each run's words, and the space after it as a word of its own, as jieba
+    // gives them.
+    ends.clear();
+    for run in runs.iter() {
+        let first = ends.len();
+        match run.cut {
+            Cut::Cached(c) => cache.ends(c, ends),
+            Cut::Local(a, b) => ends.extend_from_slice(&local[a..b]),
+            Cut::Pending(_) => {}
+        }
+        for e in &mut ends[first..] {
+            *e += run.start as u32;
+        }
+        if run.end < s.len() {
+            ends.push(run.end as u32 + 1);
+        }
+    }
+    let mut from = 0usize;
+    let words = ends.iter().map(|&e| {
+        let e = e as usize;
+        // The first word of a run starts after the space before it.
+        let w = (from, e);
+        from = e;
+        w
+    });
+    emit_words(s, words, emit);
+}
 
-    let s = s.as_str();
+/// Emits the tokens of the analysis text `s` cut into `words` (byte ranges, in order,
+/// covering `s`; a space is a word of its own), as [`analyze`] describes.
+fn emit_words(
+    s: &str,
+    words: impl Iterator<Item = (usize, usize)>,
+    mut emit: impl FnMut(&str, usize),
+) {
     let mut next_pos = 0usize;
     let mut gap = false;
     // The current run of letters and digits, as a byte range of `s`: it may span
@@ -496,50 +535,35 @@ pub fn analyze(
         emit(&s[from..to], *next_pos);
         *next_pos += 1;
     };
-    for (i, run) in runs.iter().enumerate() {
-        if i > 0 {
-            // The space between two runs.
-            if let Some((a, b)) = alnum.take() {
-                put(a, b, &mut gap, &mut next_pos);
-            }
-            gap = true;
-        }
-        ends.clear();
-        match run.cut {
-            Cut::Cached(c) => {
-                if let Some(cache) = cache.as_ref() {
-                    cache.ends(c, ends);
+    for (base, end) in words {
+        let word = &s[base..end];
+        // Split the word where the character class changes (a dictionary word may
+        // mix letters and CJK characters, as B超 does).
+        let mut han_start: Option<usize> = None;
+        for (i, c) in word.char_indices() {
+            let at = base + i;
+            if is_han(c) {
+                if let Some((a, b)) = alnum.take() {
+                    put(a, b, &mut gap, &mut next_pos);
                 }
-            }
-            Cut::Local(a, b) => ends.extend_from_slice(&local[a..b]),
-            Cut::Pending(_) => {}
-        }
-        let mut base = run.start;
-        for &end in ends.iter() {
-            let word_end = run.start + end as usize;
-            let word = &s[base..word_end];
-            // Split the word where the character class changes (a dictionary word
-            // may mix letters and CJK characters, as B超 does).
-            let mut han_start: Option<usize> = None;
-            for (i, c) in word.char_indices() {
-                let at = base + i;
-                if is_han(c) {
+                han_start.get_or_insert(at);
+            } else {
+                if let Some(h) = han_start.take() {
+                    put(h, at, &mut gap, &mut next_pos);
+                }
+                if c == ' ' {
                     if let Some((a, b)) = alnum.take() {
                         put(a, b, &mut gap, &mut next_pos);
                     }
-                    han_start.get_or_insert(at);
+                    gap = true;
                 } else {
-                    if let Some(h) = han_start.take() {
-                        put(h, at, &mut gap, &mut next_pos);
-                    }
                     let end = at + c.len_utf8();
                     alnum = Some(alnum.map_or((at, end), |(a, _)| (a, end)));
                 }
             }
-            if let Some(h) = han_start {
-                put(h, word_end, &mut gap, &mut next_pos);
-            }
-            base = word_end;
+        }
+        if let Some(h) = han_start {
+            put(h, end, &mut gap, &mut next_pos);
         }
     }
     if let Some((a, b)) = alnum {
