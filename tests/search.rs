@@ -308,6 +308,15 @@ fn measures_only_leaves_out_paragraphs() {
             .collect::<BTreeSet<_>>(),
         want
     );
+    // The filter alone lists every measure.
+    let mut alone = SearchRequest::new("");
+    alone.measures_only = true;
+    alone.limit = 10_000;
+    let listed = e.search(&alone).expect("a filter alone is a query");
+    assert_eq!(
+        listed.total,
+        truth_by(|r| r.kind == RecordKind::Measure).len()
+    );
     // Without the filter the paragraphs that mention it come too.
     let all = ids(e, &exact(term));
     assert!(all.len() > want.len());

@@ -97,6 +97,7 @@ impl SearchRequest {
             || self.level.is_some()
             || self.since.is_some()
             || self.until.is_some()
+            || self.measures_only
     }
 }
 
