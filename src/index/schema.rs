@@ -4,6 +4,8 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
 
+use tantivy::Term;
+
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
@@ -93,6 +95,11 @@ pub fn build() -> Schema {
 }
 
 impl Fields {
+    /// The term of the `file` field that every record of `source` holds.
+    pub fn file_term(&self, source: &str) -> Term {
+        Term::from_field_u64(self.file, crate::index::record::file_id(source))
+    }
+
     /// Looks every field up in `schema`; `None` if the schema is not this version's.
     pub fn from_schema(schema: &Schema) -> Option<Fields> {
         let f = |n: &str| schema.get_field(n).ok();

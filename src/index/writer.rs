@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use tantivy::indexer::UserOperation;
-use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use super::record::{file_id, records, Record, RecordKind};
 use super::schema::{self, Fields};
@@ -480,7 +480,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         .cloned()
         .collect::<Vec<_>>()
     {
-        writer.delete_term(Term::from_field_u64(fields.file, file_id(&gone)));
+        writer.delete_term(fields.file_term(&gone));
         manifest.files.remove(&gone);
         report.files_removed += 1;
     }
@@ -507,7 +507,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 continue;
             }
             if manifest.files.contains_key(&p.source) {
-                writer.delete_term(Term::from_field_u64(fields.file, file_id(&p.source)));
+                writer.delete_term(fields.file_term(&p.source));
                 manifest.files.remove(&p.source);
             }
             if let Some(e) = &p.error {
@@ -531,16 +531,12 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
             // small because tantivy's queue is bounded in batches, not documents:
             // it is what keeps parsing from running far ahead of indexing.
             for group in p.records.chunk_by(|_, next| next.lead > 0) {
-                if let [r] = group {
-                    writer.add_document(to_doc(&fields, &shared, r))?;
-                } else {
-                    writer.run(
-                        group
-                            .iter()
-                            .map(|r| UserOperation::Add(to_doc(&fields, &shared, r)))
-                            .collect::<Vec<_>>(),
-                    )?;
-                }
+                writer.run(
+                    group
+                        .iter()
+                        .map(|r| UserOperation::Add(to_doc(&fields, &shared, r)))
+                        .collect::<Vec<_>>(),
+                )?;
             }
             manifest.files.insert(p.source.clone(), p.entry.clone());
         }

@@ -384,7 +384,7 @@ impl Engine {
             })
             .map(|(source, _)| {
                 let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_u64(self.fields.file, file_id(source)),
+                    self.fields.file_term(source),
                     IndexRecordOption::Basic,
                 ));
                 (Occur::Should, q)
@@ -686,10 +686,7 @@ impl Engine {
     /// Every record of one source file, in order.
     pub fn records_of(&self, source: &str) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_u64(self.fields.file, file_id(source)),
-            IndexRecordOption::Basic,
-        );
+        let q = TermQuery::new(self.fields.file_term(source), IndexRecordOption::Basic);
         let n = searcher.search(&q, &Count)?;
         let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score())?;
         let mut out = Vec::with_capacity(top.len());

@@ -785,7 +785,7 @@ mod tests {
                     assert_eq!(got, expected, "{line}");
                 }
             }
-            let (hit, miss) = cached.cache.as_ref().unwrap().stats();
+            let (hit, miss) = cached.stats();
             assert!(hit > 0 && miss > 0, "{hit} {miss}");
             if budget > 1 << 20 {
                 assert!(hit > miss, "{hit} {miss}");
