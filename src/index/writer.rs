@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 use crate::notice::Notice;
 use crate::segment::{Dictionary, Prepared};
 
+/// Bytes of documents compressed together in the index's document store.
+const DOCSTORE_BLOCK: usize = 64 << 10;
+
 /// Options of one build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -445,7 +448,18 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     let fst_job = std::thread::spawn(move || fst.write(&fst_path));
 
     let index = if report.rebuilt {
-        Index::create_in_dir(&opts.index, schema::build())?
+        // Documents are stored in 64 KiB blocks instead of tantivy's 16 KiB: lz4 sets
+        // up its tables once per block, so the store costs about a quarter less to
+        // write and is a few percent smaller; a hit reads one block, still well
+        // under a millisecond.
+        let settings = tantivy::IndexSettings {
+            docstore_blocksize: DOCSTORE_BLOCK,
+            ..tantivy::IndexSettings::default()
+        };
+        Index::builder()
+            .schema(schema::build())
+            .settings(settings)
+            .create_in_dir(&opts.index)?
     } else {
         Index::open_in_dir(&opts.index).map_err(|e| Error::CorruptIndex {
             path: opts.index.clone(),
