@@ -4,6 +4,7 @@
 //! Plain-text files keep their line numbers, so a hit's `source:line` points into
 //! the file as it is on disk; an HTML file's lines are those of its extracted text.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -39,12 +40,22 @@ pub fn is_html_path(path: &Path) -> bool {
 /// Errors name the file: unreadable, binary (NUL bytes), or empty after decoding.
 pub fn read_file(path: &Path) -> Result<SourceText> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    decode_bytes(path, &bytes)
+    decode_vec(path, bytes)
 }
 
 /// Decodes the bytes of `path` (see [`read_file`]).
 pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<SourceText> {
-    let html = is_html_path(path) || looks_like_html(bytes);
+    decode_source(path, Cow::Borrowed(bytes))
+}
+
+/// Decodes the bytes of `path` (see [`read_file`]), keeping the buffer as the text
+/// when it is UTF-8 already.
+pub fn decode_vec(path: &Path, bytes: Vec<u8>) -> Result<SourceText> {
+    decode_source(path, Cow::Owned(bytes))
+}
+
+fn decode_source(path: &Path, bytes: Cow<'_, [u8]>) -> Result<SourceText> {
+    let html = is_html_path(path) || looks_like_html(&bytes);
     let (text, encoding, lossy) = decode(bytes).ok_or_else(|| Error::BadFile {
         path: path.to_path_buf(),
         reason: "二进制文件，不是文本 (binary file, not text)".into(),
@@ -113,8 +124,8 @@ fn looks_like_html(bytes: &[u8]) -> bool {
 }
 
 /// Returns (text, encoding name, lossy) or `None` for binary data.
-fn decode(bytes: &[u8]) -> Option<(String, &'static str, bool)> {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+fn decode(bytes: Cow<'_, [u8]>) -> Option<(String, &'static str, bool)> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Some((text.into_owned(), enc.name(), had_errors));
     }
@@ -122,10 +133,10 @@ fn decode(bytes: &[u8]) -> Option<(String, &'static str, bool)> {
     if probe.contains(&0) {
         return None;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some((s.to_owned(), "UTF-8", false)),
-        Err(_) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    match String::from_utf8(bytes.into_owned()) {
+        Ok(s) => Some((s, "UTF-8", false)),
+        Err(e) => {
+            let (text, _, had_errors) = encoding_rs::GB18030.decode(e.as_bytes());
             Some((text.into_owned(), encoding_rs::GB18030.name(), had_errors))
         }
     }
@@ -237,6 +248,14 @@ mod tests {
         bom.extend_from_slice("问题1:".as_bytes());
         let t = decode_bytes(Path::new("a.txt"), &bom).unwrap();
         assert_eq!(t.text, "问题1:");
+        // The owned buffer takes the same paths.
+        let t = decode_vec(Path::new("a.txt"), gbk.into_owned()).unwrap();
+        assert_eq!(
+            (t.text.as_str(), t.encoding),
+            ("整改情况：已完成整改", "gb18030")
+        );
+        let t = decode_vec(Path::new("a.txt"), "问题1:".as_bytes().to_vec()).unwrap();
+        assert_eq!((t.text.as_str(), t.encoding), ("问题1:", "UTF-8"));
     }
 
     #[test]

@@ -80,7 +80,12 @@ pub fn record_id(file: u64, n: usize) -> String {
 /// The records of one notice, in document order.
 pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
     let file = file_id(source);
-    let mut out: Vec<Record> = Vec::new();
+    let measures: usize = notice
+        .problems
+        .iter()
+        .map(|p| p.measures.len().max(1))
+        .sum();
+    let mut out: Vec<Record> = Vec::with_capacity(measures + notice.paragraphs.len());
     let cat = |p: &crate::notice::Problem| -> (String, String) {
         let c = p.category.and_then(|c| notice.categories.get(c));
         let item = c

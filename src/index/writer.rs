@@ -205,7 +205,7 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
             error: None,
         };
     }
-    match crate::read::decode_bytes(path, &bytes) {
+    match crate::read::decode_vec(path, bytes) {
         Ok(src) => {
             let notice = crate::parse::parse(&source, &src.text);
             let recs = records(&notice, &source);
