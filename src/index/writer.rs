@@ -26,6 +26,10 @@ use crate::segment::{Dictionary, Prepared};
 /// Bytes of documents compressed together in the index's document store.
 const DOCSTORE_BLOCK: usize = 64 << 10;
 
+/// Records per batch handed to tantivy's writer threads (a larger problem goes in
+/// one batch of its own). tantivy's queue holds 10 000 batches.
+const BATCH_DOCS: usize = 16;
+
 /// Options of one build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -540,17 +544,25 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                     RecordKind::Paragraph => report.paragraphs += 1,
                 }
             }
-            // One batch per problem: its records land in one segment, in order,
-            // the first (which holds the title) ahead of the rest. Batches stay
-            // small because tantivy's queue is bounded in batches, not documents:
-            // it is what keeps parsing from running far ahead of indexing.
+            // A problem's records go in one batch: they land in one segment, in
+            // order, the first (which holds the title) ahead of the rest. Small
+            // problems and paragraphs share batches of about BATCH_DOCS records
+            // (one hand-over between threads each, not one per record); batches
+            // stay small because tantivy's queue is bounded in batches, not
+            // documents: it is what keeps parsing from running far ahead of indexing.
+            let mut batch = Vec::new();
             for group in p.records.chunk_by(|_, next| next.lead > 0) {
-                writer.run(
+                if !batch.is_empty() && batch.len() + group.len() > BATCH_DOCS {
+                    writer.run(std::mem::take(&mut batch))?;
+                }
+                batch.extend(
                     group
                         .iter()
-                        .map(|r| UserOperation::Add(to_doc(&fields, &shared, r)))
-                        .collect::<Vec<_>>(),
-                )?;
+                        .map(|r| UserOperation::Add(to_doc(&fields, &shared, r))),
+                );
+            }
+            if !batch.is_empty() {
+                writer.run(batch)?;
             }
             manifest.files.insert(p.source.clone(), p.entry.clone());
         }
