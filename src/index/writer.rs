@@ -26,9 +26,11 @@ use crate::segment::{Dictionary, Prepared};
 /// Bytes of documents compressed together in the index's document store.
 const DOCSTORE_BLOCK: usize = 64 << 10;
 
-/// Records per batch handed to tantivy's writer threads (a larger problem goes in
-/// one batch of its own). tantivy's queue holds 10 000 batches.
+/// Records and bytes of text per batch handed to tantivy's writer threads (a larger
+/// problem goes in one batch of its own). tantivy's queue holds 10 000 batches, so
+/// these bound the text waiting in it to about 40 MB, unless records are larger.
 const BATCH_DOCS: usize = 16;
+const BATCH_BYTES: usize = 4 << 10;
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -546,15 +548,21 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
             }
             // A problem's records go in one batch: they land in one segment, in
             // order, the first (which holds the title) ahead of the rest. Small
-            // problems and paragraphs share batches of about BATCH_DOCS records
+            // problems and paragraphs share batches of up to BATCH_DOCS records
             // (one hand-over between threads each, not one per record); batches
             // stay small because tantivy's queue is bounded in batches, not
             // documents: it is what keeps parsing from running far ahead of indexing.
             let mut batch = Vec::new();
+            let mut batch_bytes = 0;
             for group in p.records.chunk_by(|_, next| next.lead > 0) {
-                if !batch.is_empty() && batch.len() + group.len() > BATCH_DOCS {
+                let bytes: usize = group.iter().map(|r| r.text.len() + r.problem.len()).sum();
+                if !batch.is_empty()
+                    && (batch.len() + group.len() > BATCH_DOCS || batch_bytes + bytes > BATCH_BYTES)
+                {
                     writer.run(std::mem::take(&mut batch))?;
+                    batch_bytes = 0;
                 }
+                batch_bytes += bytes;
                 batch.extend(
                     group
                         .iter()
