@@ -5,6 +5,7 @@
 //! `dict.fst` (the dictionary queries segment with) and `vocab.txt` (every word of
 //! the index, for literal matching across words; see [`vocab`]).
 
+mod document;
 pub mod record;
 pub mod schema;
 pub mod vocab;

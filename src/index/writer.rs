@@ -13,9 +13,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use tantivy::indexer::UserOperation;
-use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+use tantivy::{Index, IndexWriter};
 
-use super::record::{file_id, records, Record, RecordKind};
+use super::document::{Backlog, FileValues, RecordDoc};
+use super::record::{records, Record, RecordKind};
 use super::schema::{self, Fields};
 use super::vocab::Vocabulary;
 use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
@@ -26,11 +27,11 @@ use crate::segment::{Dictionary, Prepared};
 /// Bytes of documents compressed together in the index's document store.
 const DOCSTORE_BLOCK: usize = 64 << 10;
 
-/// Records and bytes of text per batch handed to tantivy's writer threads (a larger
-/// problem goes in one batch of its own). tantivy's queue holds 10 000 batches, so
-/// these bound the text waiting in it to about 40 MB, unless records are larger.
-const BATCH_DOCS: usize = 16;
-const BATCH_BYTES: usize = 4 << 10;
+/// Records per batch handed to tantivy's writer threads (a larger problem goes in
+/// one batch of its own).
+const BATCH_DOCS: usize = 64;
+/// Text waiting in tantivy's queue before the build waits ([`Backlog`]).
+const BACKLOG_BYTES: usize = 8 << 20;
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -253,67 +254,47 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
     }
 }
 
-/// Values every record of one file shares. Notice-level text (agency, title, dates
-/// as written) lives once per file in the manifest, not in every record.
-struct Shared<'a> {
-    /// [`file_id`] of the source path.
-    file: u64,
-    agency_short: &'a str,
-    level: &'a str,
-    /// Publication date as `YYYYMMDD` (0 if unknown).
-    date: u64,
+/// Sends a file's records to tantivy's writer threads. A problem's records go in one
+/// batch: they land in one segment, in order, the first (which holds the title)
+/// ahead of the rest. Small problems and paragraphs share batches of up to
+/// [`BATCH_DOCS`] records: one hand-over between threads per batch, not per record.
+fn send_records(
+    writer: &IndexWriter<RecordDoc>,
+    backlog: &Backlog,
+    fields: Fields,
+    shared: &FileValues,
+    records: Vec<Record>,
+) -> Result<()> {
+    let groups: Vec<usize> = records
+        .chunk_by(|_, next| next.lead > 0)
+        .map(<[Record]>::len)
+        .collect();
+    let mut records = records.into_iter();
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    for len in groups {
+        if !batch.is_empty() && batch.len() + len > BATCH_DOCS {
+            backlog.wait(batch_bytes);
+            writer.run(std::mem::take(&mut batch))?;
+            batch_bytes = 0;
+        }
+        for r in records.by_ref().take(len) {
+            let bytes = queued_bytes(&r);
+            batch_bytes += bytes;
+            let doc = RecordDoc::new(fields, shared, r, backlog.ticket(bytes));
+            batch.push(UserOperation::Add(doc));
+        }
+    }
+    if !batch.is_empty() {
+        backlog.wait(batch_bytes);
+        writer.run(batch)?;
+    }
+    Ok(())
 }
 
-impl<'a> Shared<'a> {
-    fn of(notice: &'a Notice, source: &'a str) -> Self {
-        let published = notice.published.as_deref().unwrap_or("");
-        Shared {
-            file: file_id(source),
-            agency_short: notice.agency_short.as_deref().unwrap_or(""),
-            level: notice.level.as_deref().unwrap_or(""),
-            date: published.replace('-', "").parse().unwrap_or(0),
-        }
-    }
-}
-
-fn to_doc(f: &Fields, shared: &Shared<'_>, r: &Record) -> TantivyDocument {
-    let mut d = doc!(
-        f.n => r.n as u64,
-        f.text => r.text.as_str(),
-        f.status => r.status.as_str(),
-        f.date => shared.date,
-        f.file => shared.file,
-        f.line => r.line as u64,
-    );
-    // Numbers read back as 0 when absent: paragraphs have no problem, and the first
-    // record of a problem (or a paragraph) has no lead.
-    for (field, n) in [
-        (f.problem_n, r.problem_n),
-        (f.measure_n, r.measure_n),
-        (f.lead, r.lead),
-    ] {
-        if n > 0 {
-            d.add_u64(field, n as u64);
-        }
-    }
-    let mut add = |field, v: &str| {
-        if !v.is_empty() {
-            d.add_text(field, v);
-        }
-    };
-    // What a problem's records share is indexed and stored once, on the first.
-    if r.lead == 0 {
-        add(f.problem, &r.problem);
-        add(f.category, &r.category);
-        add(f.category, &r.item);
-        add(f.category_title, &r.category);
-        add(f.item, &r.item);
-    }
-    add(f.agency_short, shared.agency_short);
-    add(f.level, shared.level);
-    add(f.status_text, &r.status_text);
-    add(f.deadline, &r.deadline);
-    d
+/// What a record counts for in the [`Backlog`]: its text and a share for the rest.
+fn queued_bytes(r: &Record) -> usize {
+    r.text.len() + r.problem.len() + r.category.len() + r.item.len() + 256
 }
 
 /// Refuses to clear a directory that is not an index (or empty).
@@ -478,7 +459,8 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     })?;
     register_tokenizers(&index, Some(Arc::new(jieba)));
     let budget = opts.memory_budget.max((threads * 20) << 20);
-    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, budget)?;
+    let writer: IndexWriter<RecordDoc> = index.writer_with_num_threads(threads, budget)?;
+    let backlog = Backlog::new(BACKLOG_BYTES);
     if report.rebuilt {
         // A fresh build writes a few large segments; merging them as they appear
         // would read and write everything again. Updates keep the default policy so
@@ -526,53 +508,36 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 report.files_unchanged += 1;
                 continue;
             }
-            if manifest.files.contains_key(&p.source) {
-                writer.delete_term(fields.file_term(&p.source));
-                manifest.files.remove(&p.source);
+            let Parsed {
+                source,
+                entry,
+                notice,
+                records,
+                error,
+                ..
+            } = p;
+            if manifest.files.contains_key(&source) {
+                writer.delete_term(fields.file_term(&source));
+                manifest.files.remove(&source);
             }
-            if let Some(e) = &p.error {
-                report.errors.push((PathBuf::from(&p.source), e.clone()));
+            if let Some(e) = error {
+                report.errors.push((PathBuf::from(&source), e));
             }
-            let Some(notice) = &p.notice else { continue };
+            let Some(notice) = notice else { continue };
             report.files_indexed += 1;
             if notice.is_notice {
                 report.notices += 1;
             }
             report.problems += notice.problems.len();
-            let shared = Shared::of(notice, &p.source);
-            for r in &p.records {
+            for r in &records {
                 match r.kind {
                     RecordKind::Measure => report.measures += 1,
                     RecordKind::Paragraph => report.paragraphs += 1,
                 }
             }
-            // A problem's records go in one batch: they land in one segment, in
-            // order, the first (which holds the title) ahead of the rest. Small
-            // problems and paragraphs share batches of up to BATCH_DOCS records
-            // (one hand-over between threads each, not one per record); batches
-            // stay small because tantivy's queue is bounded in batches, not
-            // documents: it is what keeps parsing from running far ahead of indexing.
-            let mut batch = Vec::new();
-            let mut batch_bytes = 0;
-            for group in p.records.chunk_by(|_, next| next.lead > 0) {
-                let bytes: usize = group.iter().map(|r| r.text.len() + r.problem.len()).sum();
-                if !batch.is_empty()
-                    && (batch.len() + group.len() > BATCH_DOCS || batch_bytes + bytes > BATCH_BYTES)
-                {
-                    writer.run(std::mem::take(&mut batch))?;
-                    batch_bytes = 0;
-                }
-                batch_bytes += bytes;
-                batch.extend(
-                    group
-                        .iter()
-                        .map(|r| UserOperation::Add(to_doc(&fields, &shared, r))),
-                );
-            }
-            if !batch.is_empty() {
-                writer.run(batch)?;
-            }
-            manifest.files.insert(p.source.clone(), p.entry.clone());
+            let shared = FileValues::of(&notice, &source);
+            send_records(&writer, &backlog, fields, &shared, records)?;
+            manifest.files.insert(source, entry);
         }
     }
     progress(Progress::Commit);
