@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{Document, Field, Value};
@@ -50,6 +50,12 @@ impl Backlog {
         }
     }
 
+    /// Bytes counted now.
+    #[cfg(test)]
+    pub(crate) fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
+
     /// Counts `bytes` of text until the ticket is dropped.
     pub(crate) fn ticket(&self, bytes: usize) -> Ticket {
         self.queued.fetch_add(bytes, Ordering::Relaxed);
@@ -61,18 +67,43 @@ impl Backlog {
 
     /// Waits while more than the limit is queued besides `own`, the bytes of the batch
     /// about to be sent (which tantivy does not have yet, so cannot give back).
+    ///
+    /// Gives up once nothing has been given back for [`STALL`]: if tantivy's writer
+    /// threads have died, the documents queued for them are only dropped with the
+    /// writer, and the next send is what reports the failure.
     pub(crate) fn wait(&self, own: usize) {
-        // The writer threads index a batch in about a millisecond; polling at a tenth
-        // of that costs nothing next to them and needs no wake-up from their side.
-        while self.queued.load(Ordering::Relaxed).saturating_sub(own) > self.limit {
+        let mut last = usize::MAX;
+        let mut since = Instant::now();
+        loop {
+            let queued = self.queued.load(Ordering::Relaxed);
+            if queued.saturating_sub(own) <= self.limit {
+                return;
+            }
+            if queued < last {
+                last = queued;
+                since = Instant::now();
+            } else if since.elapsed() >= STALL {
+                return;
+            }
+            // The writer threads index a batch in about a millisecond; polling at a
+            // tenth of that costs nothing next to them and needs no wake-up from them.
             std::thread::sleep(Duration::from_micros(100));
         }
     }
 }
 
-/// One record as the index takes it.
+/// How long [`Backlog::wait`] waits without any document being indexed.
+const STALL: Duration = Duration::from_secs(1);
+
+/// One record as the index takes it. Boxed: tantivy's queue sets aside a slot for
+/// every one of its 10 000 batches of up to four documents, so a document's own size
+/// is memory held for the whole build.
 #[derive(Debug)]
-pub(crate) struct RecordDoc {
+pub(crate) struct RecordDoc(Box<Values>);
+
+/// What a [`RecordDoc`] holds.
+#[derive(Debug)]
+struct Values {
     fields: Fields,
     n: u64,
     text: String,
@@ -91,7 +122,7 @@ pub(crate) struct RecordDoc {
     level: Arc<str>,
     status_text: String,
     deadline: String,
-    _ticket: Ticket,
+    ticket: Option<Ticket>,
 }
 
 /// Values every record of one file shares. Notice-level text (agency, title, dates
@@ -120,15 +151,16 @@ impl FileValues {
 }
 
 impl RecordDoc {
-    /// The document of `r`, taking its strings.
-    pub(crate) fn new(fields: Fields, shared: &FileValues, r: Record, ticket: Ticket) -> Self {
+    /// The document of `r`, taking its strings, counted in `backlog` until tantivy has
+    /// indexed it.
+    pub(crate) fn new(fields: Fields, shared: &FileValues, r: Record, backlog: &Backlog) -> Self {
         // What a problem's records share is indexed and stored once, on the first.
         let (problem, category, item) = if r.lead == 0 {
             (r.problem, r.category, r.item)
         } else {
             (String::new(), String::new(), String::new())
         };
-        RecordDoc {
+        let mut v = Values {
             fields,
             n: r.n as u64,
             text: r.text,
@@ -146,38 +178,59 @@ impl RecordDoc {
             level: Arc::clone(&shared.level),
             status_text: r.status_text,
             deadline: r.deadline,
-            _ticket: ticket,
-        }
+            ticket: None,
+        };
+        // The text it holds, and a share for the rest of the document.
+        let bytes = [
+            &v.text,
+            &v.problem,
+            &v.category,
+            &v.item,
+            &v.status_text,
+            &v.deadline,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>()
+            + std::mem::size_of::<Values>();
+        v.ticket = Some(backlog.ticket(bytes));
+        RecordDoc(Box::new(v))
+    }
+
+    /// Bytes it counts for in the backlog.
+    pub(crate) fn queued_bytes(&self) -> usize {
+        self.0.ticket.as_ref().map_or(0, |t| t.bytes)
     }
 
     /// The value in slot `i` of [`SLOTS`], if the record has one there.
     fn slot(&self, i: usize) -> Option<(Field, FieldValue<'_>)> {
+        let v = &*self.0;
         fn text(field: Field, s: &str) -> Option<(Field, FieldValue<'_>)> {
             (!s.is_empty()).then_some((field, FieldValue::Str(s)))
         }
-        let f = &self.fields;
+        let f = &v.fields;
         // Numbers read back as 0 when absent: paragraphs have no problem, and the
         // first record of a problem (or a paragraph) has no lead.
         let number = |field, n: u64| (n > 0).then_some((field, FieldValue::U64(n)));
         match i {
-            0 => Some((f.n, FieldValue::U64(self.n))),
-            1 => Some((f.text, FieldValue::Str(&self.text))),
-            2 => Some((f.status, FieldValue::Str(self.status))),
-            3 => Some((f.date, FieldValue::U64(self.date))),
-            4 => Some((f.file, FieldValue::U64(self.file))),
-            5 => Some((f.line, FieldValue::U64(self.line))),
-            6 => number(f.problem_n, self.problem_n),
-            7 => number(f.measure_n, self.measure_n),
-            8 => number(f.lead, self.lead),
-            9 => text(f.problem, &self.problem),
-            10 => text(f.category, &self.category),
-            11 => text(f.category, &self.item),
-            12 => text(f.category_title, &self.category),
-            13 => text(f.item, &self.item),
-            14 => text(f.agency_short, &self.agency_short),
-            15 => text(f.level, &self.level),
-            16 => text(f.status_text, &self.status_text),
-            17 => text(f.deadline, &self.deadline),
+            0 => Some((f.n, FieldValue::U64(v.n))),
+            1 => Some((f.text, FieldValue::Str(&v.text))),
+            2 => Some((f.status, FieldValue::Str(v.status))),
+            3 => Some((f.date, FieldValue::U64(v.date))),
+            4 => Some((f.file, FieldValue::U64(v.file))),
+            5 => Some((f.line, FieldValue::U64(v.line))),
+            6 => number(f.problem_n, v.problem_n),
+            7 => number(f.measure_n, v.measure_n),
+            8 => number(f.lead, v.lead),
+            9 => text(f.problem, &v.problem),
+            10 => text(f.category, &v.category),
+            11 => text(f.category, &v.item),
+            12 => text(f.category_title, &v.category),
+            13 => text(f.item, &v.item),
+            14 => text(f.agency_short, &v.agency_short),
+            15 => text(f.level, &v.level),
+            16 => text(f.status_text, &v.status_text),
+            17 => text(f.deadline, &v.deadline),
             _ => None,
         }
     }
@@ -241,6 +294,7 @@ mod tests {
     use crate::index::record::RecordKind;
     use crate::notice::Status;
 
+    /// A record with every field set, so that each slot has something to give.
     fn record(lead: usize) -> Record {
         Record {
             id: String::new(),
@@ -251,16 +305,16 @@ mod tests {
             problem_n: 3,
             measure_n: lead + 1,
             category: "落实中央八项规定精神方面".into(),
-            item: String::new(),
+            item: "作风建设".into(),
             status: Status::Completed,
             status_text: "已完成整改".into(),
-            deadline: String::new(),
+            deadline: "2024-06".into(),
             line: 40,
             lead,
         }
     }
 
-    /// The document's values by field name, as tantivy reads them.
+    /// The document's values by field name, in the order tantivy reads them.
     fn values(doc: &RecordDoc) -> Vec<(String, String)> {
         let schema = crate::index::schema::build();
         doc.iter_fields_and_values()
@@ -274,22 +328,23 @@ mod tests {
             .collect()
     }
 
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
     #[test]
     fn a_problem_head_holds_its_title_and_the_others_their_lead() {
         let fields = Fields::from_schema(&crate::index::schema::build()).unwrap();
         let shared = FileValues {
             file: 42,
             agency_short: "怀化市卫生健康委员会".into(),
-            level: "".into(),
+            level: "市".into(),
             date: 20231204,
         };
         let backlog = Backlog::new(1 << 20);
-        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-            v.iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
-        };
-        let head = RecordDoc::new(fields, &shared, record(0), backlog.ticket(10));
+        let head = RecordDoc::new(fields, &shared, record(0), &backlog);
         assert_eq!(
             values(&head),
             pairs(&[
@@ -302,13 +357,20 @@ mod tests {
                 ("problem_n", "3"),
                 ("measure_n", "1"),
                 ("problem", "公务用车管理不规范"),
+                // Category first, then item: their positions in the field follow.
                 ("category", "落实中央八项规定精神方面"),
+                ("category", "作风建设"),
                 ("category_title", "落实中央八项规定精神方面"),
+                ("item", "作风建设"),
                 ("agency_short", "怀化市卫生健康委员会"),
+                ("level", "市"),
                 ("status_text", "已完成整改"),
+                ("deadline", "2024-06"),
             ])
         );
-        let third = RecordDoc::new(fields, &shared, record(2), backlog.ticket(10));
+        let mut third = record(2);
+        third.status_text.clear();
+        let third = RecordDoc::new(fields, &shared, third, &backlog);
         assert_eq!(
             values(&third),
             pairs(&[
@@ -322,12 +384,16 @@ mod tests {
                 ("measure_n", "3"),
                 ("lead", "2"),
                 ("agency_short", "怀化市卫生健康委员会"),
-                ("status_text", "已完成整改"),
+                ("level", "市"),
+                ("deadline", "2024-06"),
             ])
         );
-        assert_eq!(backlog.queued.load(Ordering::Relaxed), 20);
+        // The third record counts only the text it keeps.
+        assert!(head.queued_bytes() > third.queued_bytes());
+        let queued = head.queued_bytes() + third.queued_bytes();
+        assert_eq!(backlog.queued(), queued);
         drop((head, third));
-        assert_eq!(backlog.queued.load(Ordering::Relaxed), 0);
+        assert_eq!(backlog.queued(), 0);
     }
 
     #[test]
@@ -345,9 +411,23 @@ mod tests {
         });
         backlog.wait(500);
         // It could only return once `sent` was given back.
-        assert_eq!(backlog.queued.load(Ordering::Relaxed), 550);
+        assert_eq!(backlog.queued(), 550);
         writer.join().unwrap();
         drop((own, more));
-        assert_eq!(backlog.queued.load(Ordering::Relaxed), 0);
+        assert_eq!(backlog.queued(), 0);
+    }
+
+    #[test]
+    fn the_backlog_stops_waiting_when_nothing_is_indexed() {
+        // As when tantivy's writer threads have died with documents queued.
+        let backlog = Backlog::new(100);
+        let _stuck = backlog.ticket(1000);
+        let (done, waited) = std::sync::mpsc::channel();
+        let b = backlog.clone();
+        std::thread::spawn(move || {
+            b.wait(0);
+            let _ = done.send(());
+        });
+        assert!(waited.recv_timeout(STALL * 10).is_ok());
     }
 }

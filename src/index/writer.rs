@@ -279,9 +279,8 @@ fn send_records(
             batch_bytes = 0;
         }
         for r in records.by_ref().take(len) {
-            let bytes = queued_bytes(&r);
-            batch_bytes += bytes;
-            let doc = RecordDoc::new(fields, shared, r, backlog.ticket(bytes));
+            let doc = RecordDoc::new(fields, shared, r, backlog);
+            batch_bytes += doc.queued_bytes();
             batch.push(UserOperation::Add(doc));
         }
     }
@@ -290,11 +289,6 @@ fn send_records(
         writer.run(batch)?;
     }
     Ok(())
-}
-
-/// What a record counts for in the [`Backlog`]: its text and a share for the rest.
-fn queued_bytes(r: &Record) -> usize {
-    r.text.len() + r.problem.len() + r.category.len() + r.item.len() + 256
 }
 
 /// Refuses to clear a directory that is not an index (or empty).
@@ -554,4 +548,150 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     report.total_records = manifest.records();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notice::Status;
+    use std::time::Duration;
+    use tantivy::schema::Value;
+    use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, Tokenizer};
+    use tantivy::TantivyDocument;
+
+    /// Record `n` (from 1) of a file: a paragraph, or measure `lead + 1` of problem
+    /// `problem_n`.
+    fn record(n: usize, problem_n: usize, lead: usize) -> Record {
+        Record {
+            id: String::new(),
+            n,
+            kind: if problem_n == 0 {
+                RecordKind::Paragraph
+            } else {
+                RecordKind::Measure
+            },
+            text: format!("第{n}条措施"),
+            problem: if problem_n > 0 {
+                format!("问题{problem_n}")
+            } else {
+                String::new()
+            },
+            problem_n,
+            measure_n: if problem_n > 0 { lead + 1 } else { 0 },
+            category: String::new(),
+            item: String::new(),
+            status: Status::Unspecified,
+            status_text: String::new(),
+            deadline: String::new(),
+            line: n,
+            lead,
+        }
+    }
+
+    fn ram_index(threads: usize) -> (Index, IndexWriter<RecordDoc>, Fields) {
+        let index = Index::create_in_ram(schema::build());
+        register_tokenizers(&index, None);
+        let fields = Fields::from_schema(&index.schema()).unwrap();
+        let writer = index
+            .writer_with_num_threads(threads, threads * (20 << 20))
+            .unwrap();
+        (index, writer, fields)
+    }
+
+    fn shared(file: u64) -> FileValues {
+        FileValues {
+            file,
+            agency_short: "".into(),
+            level: "".into(),
+            date: 0,
+        }
+    }
+
+    #[test]
+    fn a_problem_stays_together_in_one_segment_whatever_its_size() {
+        let (index, mut writer, fields) = ram_index(2);
+        // A small backlog, so that the build also waits on the way.
+        let backlog = Backlog::new(4096);
+        let sizes = [1, 63, 64, 65, 1, 1, 130, 2, 62, 3, 64, 1, 200, 5];
+        for file in 0..30 {
+            let mut records = Vec::new();
+            for (k, &size) in sizes.iter().cycle().skip(file).take(9).enumerate() {
+                let problem_n = if k % 4 == 3 { 0 } else { k + 1 };
+                let size = if problem_n == 0 { 1 } else { size };
+                for lead in 0..size {
+                    records.push(record(records.len() + 1, problem_n, lead));
+                }
+            }
+            send_records(&writer, &backlog, fields, &shared(file as u64), records).unwrap();
+        }
+        writer.commit().unwrap();
+        assert_eq!(backlog.queued(), 0);
+        let searcher = index.reader().unwrap().searcher();
+        let mut checked = 0;
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(10).unwrap();
+            let docs: Vec<TantivyDocument> = (0..segment.max_doc())
+                .map(|d| store.get(d).unwrap())
+                .collect();
+            let get = |d: &TantivyDocument, f| d.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0);
+            for (i, d) in docs.iter().enumerate() {
+                let lead = get(d, fields.lead) as usize;
+                if lead == 0 {
+                    continue;
+                }
+                // Its problem's first record, `lead` documents earlier.
+                let head = &docs[i.checked_sub(lead).expect("head in the same segment")];
+                assert_eq!(get(head, fields.lead), 0);
+                assert_eq!(get(head, fields.file), get(d, fields.file));
+                assert_eq!(get(head, fields.n) + lead as u64, get(d, fields.n));
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked} records checked");
+    }
+
+    /// A tokenizer whose indexing thread dies on "POISON".
+    #[derive(Clone)]
+    struct Poison(SimpleTokenizer);
+
+    impl Tokenizer for Poison {
+        type TokenStream<'a> = <SimpleTokenizer as Tokenizer>::TokenStream<'a>;
+        fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+            if text.contains("POISON") {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!("indexing thread dies (expected by the test)");
+            }
+            self.0.token_stream(text)
+        }
+    }
+
+    #[test]
+    fn a_dead_writer_thread_is_an_error_not_a_hang() {
+        let (index, writer, fields) = ram_index(1);
+        index.tokenizers().register(
+            crate::segment::WORDS,
+            TextAnalyzer::builder(Poison(SimpleTokenizer::default())).build(),
+        );
+        let backlog = Backlog::new(1000);
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut poison = record(1, 1, 0);
+            poison.text = "POISON".into();
+            let mut sent = send_records(&writer, &backlog, fields, &shared(1), vec![poison]);
+            // More than the backlog's limit waits behind the dead thread's documents.
+            for file in 2..6 {
+                if sent.is_err() {
+                    break;
+                }
+                let mut r = record(1, 0, 0);
+                r.text = "字".repeat(1000);
+                sent = send_records(&writer, &backlog, fields, &shared(file), vec![r]);
+            }
+            let _ = done.send(sent.is_err());
+        });
+        let failed = result
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the build still waits 30 s after its writer thread died");
+        assert!(failed, "sending to a dead writer succeeded");
+    }
 }
