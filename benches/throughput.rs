@@ -99,7 +99,9 @@ fn count_repeats(text: &str, seen: &mut std::collections::HashSet<u64>, raw: &mu
     }
 }
 
-fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
+/// A raw pass over `corpus`; with `repeats`, also counts the runs that come back
+/// (a property of the corpus: the first pass counts them for all).
+fn raw_pass(jieba: &Jieba, corpus: &Path, repeats: bool) -> Raw {
     let mut raw = Raw {
         files: 0,
         bytes: 0,
@@ -109,7 +111,7 @@ fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
         run_bytes: 0,
         repeated_bytes: 0,
     };
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = repeats.then(std::collections::HashSet::new);
     let mut batch: Vec<String> = Vec::new();
     let mut batch_bytes = 0usize;
     let cut = |batch: &mut Vec<String>, raw: &mut Raw| {
@@ -128,10 +130,12 @@ fn raw_pass(jieba: &Jieba, corpus: &Path) -> Raw {
         };
         raw.files += 1;
         raw.bytes += bytes.len() as u64;
-        let Ok(src) = zhenggai::read::decode_bytes(&path, &bytes) else {
+        let Ok(src) = zhenggai::read::decode_vec(&path, bytes) else {
             continue;
         };
-        count_repeats(&src.text, &mut seen, &mut raw);
+        if let Some(seen) = &mut seen {
+            count_repeats(&src.text, seen, &mut raw);
+        }
         batch_bytes += src.text.len();
         batch.push(src.text);
         if batch_bytes >= 64 << 20 {
@@ -234,7 +238,7 @@ fn measure_corpus(jieba: &Jieba, name: &str, corpus: &Path) -> Row {
         )
     };
     eprintln!("[{name}] raw cut_for_search over {} …", corpus.display());
-    let first = raw_pass(jieba, corpus);
+    let first = raw_pass(jieba, corpus, true);
     raw_log(&first);
     let builds = builds_for(first.bytes);
     let mut raws = vec![first];
@@ -252,7 +256,7 @@ fn measure_corpus(jieba: &Jieba, name: &str, corpus: &Path) -> Row {
             mbps(first.bytes, run.wall)
         );
         runs.push(run);
-        let raw = raw_pass(jieba, corpus);
+        let raw = raw_pass(jieba, corpus, false);
         raw_log(&raw);
         raws.push(raw);
     }
@@ -264,15 +268,6 @@ fn measure_corpus(jieba: &Jieba, name: &str, corpus: &Path) -> Row {
         builds: runs,
         counts,
     }
-}
-
-/// One build of a row, as the table shows it.
-struct Shown<'a> {
-    name: &'a str,
-    raw: Raw,
-    index: &'a ProcRun,
-    counts: Option<(u64, u64)>,
-    index_bytes: u64,
 }
 
 fn print_table(rows: &[Row]) {
@@ -300,19 +295,15 @@ fn print_table(rows: &[Row]) {
         "rep%"
     );
     for row in rows {
+        // The build with the median ratio, and the raw passes around it.
         let m = row.median();
         let (raw_before, raw_after) = (&row.raws[m], &row.raws[m + 1]);
-        let r = Shown {
-            name: &row.name,
-            raw: row.raw_around(m),
-            index: &row.builds[m],
-            counts: row.counts,
-            index_bytes: row.index_bytes,
-        };
-        let secs = r.index.wall.as_secs_f64();
-        let idx = mbps(r.raw.bytes, r.index.wall);
-        let raw = mbps(r.raw.bytes, r.raw.wall);
-        let (measures, per_s, rec_s) = match r.counts {
+        let around = row.raw_around(m);
+        let build = &row.builds[m];
+        let secs = build.wall.as_secs_f64();
+        let idx = mbps(around.bytes, build.wall);
+        let raw = mbps(around.bytes, around.wall);
+        let (measures, per_s, rec_s) = match row.counts {
             Some((m, p)) => (
                 m.to_string(),
                 format!("{:.0}", m as f64 / secs),
@@ -321,18 +312,18 @@ fn print_table(rows: &[Row]) {
             None => ("?".into(), "?".into(), "?".into()),
         };
         let opt = |v: Option<f64>, prec: usize| v.map_or("?".into(), |v| format!("{v:.prec$}"));
-        let cpu_s = r.index.cpu_secs;
-        let rss = r.index.peak_rss_kib.map(|k| k as f64 / 1024.0);
+        let cpu_s = build.cpu_secs;
+        let rss = build.peak_rss_kib.map(|k| k as f64 / 1024.0);
         println!(
             "{:<15} {:>6} {:>7.1} {:>9.1} {:>11} {:>8.2} {:>8.1} {:>8} {:>8} {:>10} {:>9} {:>6.2} {:>5} {:>6} {:>5} {:>7.0} {:>5.0}",
-            r.name,
-            r.raw.files,
-            r.raw.bytes as f64 / 1e6,
+            row.name,
+            around.files,
+            around.bytes as f64 / 1e6,
             raw,
             format!(
                 "{:.1}/{:.1}",
-                mbps(r.raw.bytes, raw_before.wall),
-                mbps(r.raw.bytes, raw_after.wall)
+                mbps(around.bytes, raw_before.wall),
+                mbps(around.bytes, raw_after.wall)
             ),
             secs,
             idx,
@@ -342,10 +333,10 @@ fn print_table(rows: &[Row]) {
             rec_s,
             idx / raw,
             opt(cpu_s.map(|c| c / secs), 2),
-            opt(cpu_s.map(|c| 2.0 * r.raw.cpu / c), 2),
+            opt(cpu_s.map(|c| 2.0 * around.cpu / c), 2),
             opt(rss, 0),
-            r.index_bytes as f64 / 1e6,
-            100.0 * r.raw.repeated_bytes as f64 / r.raw.run_bytes.max(1) as f64,
+            row.index_bytes as f64 / 1e6,
+            100.0 * row.raws[0].repeated_bytes as f64 / row.raws[0].run_bytes.max(1) as f64,
         );
     }
     println!(
