@@ -122,7 +122,7 @@ struct Values {
     level: Arc<str>,
     status_text: String,
     deadline: String,
-    ticket: Option<Ticket>,
+    ticket: Ticket,
 }
 
 /// Values every record of one file shares. Notice-level text (agency, title, dates
@@ -160,7 +160,20 @@ impl RecordDoc {
         } else {
             (String::new(), String::new(), String::new())
         };
-        let mut v = Values {
+        // The text it keeps, and a share for the rest of the document.
+        let bytes = [
+            &r.text,
+            &problem,
+            &category,
+            &item,
+            &r.status_text,
+            &r.deadline,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>()
+            + std::mem::size_of::<Values>();
+        RecordDoc(Box::new(Values {
             fields,
             n: r.n as u64,
             text: r.text,
@@ -178,28 +191,13 @@ impl RecordDoc {
             level: Arc::clone(&shared.level),
             status_text: r.status_text,
             deadline: r.deadline,
-            ticket: None,
-        };
-        // The text it holds, and a share for the rest of the document.
-        let bytes = [
-            &v.text,
-            &v.problem,
-            &v.category,
-            &v.item,
-            &v.status_text,
-            &v.deadline,
-        ]
-        .iter()
-        .map(|s| s.len())
-        .sum::<usize>()
-            + std::mem::size_of::<Values>();
-        v.ticket = Some(backlog.ticket(bytes));
-        RecordDoc(Box::new(v))
+            ticket: backlog.ticket(bytes),
+        }))
     }
 
     /// Bytes it counts for in the backlog.
     pub(crate) fn queued_bytes(&self) -> usize {
-        self.0.ticket.as_ref().map_or(0, |t| t.bytes)
+        self.0.ticket.bytes
     }
 
     /// The value in slot `i` of [`SLOTS`], if the record has one there.
