@@ -24,6 +24,39 @@ pub struct SourceText {
     pub lossy: bool,
 }
 
+/// The formats zhenggai reads, told by a file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text or Markdown (`.txt`, `.md`, `.text`, `.markdown`, or no extension).
+    Text,
+    /// A web page (`.html`, `.htm`, `.xhtml`, `.shtml`).
+    Html,
+    /// A Word document (`.docx`).
+    Docx,
+    /// A PDF document (`.pdf`); only its text layer can be read.
+    Pdf,
+    /// A format notices are published in that zhenggai cannot read (`.doc`, `.wps`):
+    /// reported as unsupported, not skipped silently.
+    Unsupported,
+}
+
+/// The format of a corpus file by its extension, or `None` for files zhenggai does
+/// not index at all (images, spreadsheets, `.json` …): those are skipped and counted.
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = match path.extension() {
+        None => return Some(Format::Text),
+        Some(e) => e.to_string_lossy().to_ascii_lowercase(),
+    };
+    match ext.as_str() {
+        "txt" | "text" | "md" | "markdown" => Some(Format::Text),
+        "html" | "htm" | "xhtml" | "shtml" => Some(Format::Html),
+        "docx" => Some(Format::Docx),
+        "pdf" => Some(Format::Pdf),
+        "doc" | "wps" | "rtf" => Some(Format::Unsupported),
+        _ => None,
+    }
+}
+
 /// Whether a path names a file zhenggai reads as HTML.
 pub fn is_html_path(path: &Path) -> bool {
     matches!(
