@@ -1,27 +1,48 @@
-//! Reading files: encodings (UTF-8 with or without BOM, UTF-16, GB18030/GBK) and HTML.
+//! Reading files: plain text in any encoding notices come in (UTF-8, GB18030/GBK,
+//! Big5, UTF-16 with or without BOM), HTML pages, Word `.docx` and PDF attachments.
 //!
 //! The result is plain text whose lines are what the parser and the indexer see.
-//! Plain-text files keep their line numbers, so a hit's `source:line` points into
-//! the file as it is on disk; an HTML file's lines are those of its extracted text.
+//! Every CR, LF and CRLF ends one line, and line endings are `\n` in the text, so a
+//! plain-text file keeps its line numbers and a hit's `source:line` points into the
+//! file as an editor shows it; an HTML, `.docx` or PDF file's lines are those of its
+//! extracted text (a table row is one line, its cells separated by tabs).
+
+mod docx;
+mod encoding;
+mod html;
+mod pdf;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+pub use html::html_to_text;
+
 /// The text of one file, decoded.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     /// The file it came from.
     pub path: PathBuf,
-    /// The decoded text, as written (HTML already reduced to its text).
+    /// The decoded text (HTML, `.docx` and PDF already reduced to their text), line
+    /// endings made `\n`.
     pub text: String,
-    /// The encoding the bytes were read as (`UTF-8`, `GB18030`, `UTF-16LE` …).
+    /// The encoding the bytes were read as (`UTF-8`, `GB18030`, `Big5`, `UTF-16LE` …);
+    /// `docx` or `pdf` for those formats.
     pub encoding: &'static str,
+    /// The format the file was read as.
+    pub format: Format,
     /// Whether the file was read as HTML.
     pub html: bool,
     /// Set when some bytes could not be decoded and were replaced by U+FFFD.
     pub lossy: bool,
+    /// Set when the encoding was guessed: no byte-order mark, no HTML declaration, and
+    /// not UTF-8 (one of `warnings` names the encoding guessed).
+    pub guessed: bool,
+    /// What the user should know about how the file was read (a guessed encoding,
+    /// replaced bytes and the line of the first one …), each in Chinese with English
+    /// in parentheses, without the file name.
+    pub warnings: Vec<String>,
 }
 
 /// The formats zhenggai reads, told by a file's extension.
@@ -68,36 +89,92 @@ pub fn is_html_path(path: &Path) -> bool {
     )
 }
 
-/// Reads and decodes a file.
+/// Reads a file and extracts its text (see [`decode_vec`]).
 ///
-/// Errors name the file: unreadable, binary (NUL bytes), or empty after decoding.
+/// Errors name the file: unreadable, unsupported format, binary, or no text.
 pub fn read_file(path: &Path) -> Result<SourceText> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     decode_vec(path, bytes)
 }
 
-/// Decodes the bytes of `path` (see [`read_file`]).
+/// Extracts the text of the bytes of `path` (see [`decode_vec`]).
 pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<SourceText> {
     decode_source(path, Cow::Borrowed(bytes))
 }
 
-/// Decodes the bytes of `path` (see [`read_file`]), keeping the buffer as the text
-/// when it is UTF-8 already.
+/// Extracts the text of the bytes of `path`, by its [`format_of`]: `.docx` and PDF
+/// text layers are extracted, text and HTML decoded (the buffer becomes the text
+/// without a copy when it is UTF-8 already), `.doc` and the like are refused.
+///
+/// Errors are [`Error::BadFile`] naming the file: an unsupported format, a binary
+/// file, a damaged document, a scanned PDF, or no text at all.
 pub fn decode_vec(path: &Path, bytes: Vec<u8>) -> Result<SourceText> {
     decode_source(path, Cow::Owned(bytes))
 }
 
-fn decode_source(path: &Path, bytes: Cow<'_, [u8]>) -> Result<SourceText> {
-    let html = is_html_path(path) || looks_like_html(&bytes);
-    let (text, encoding, lossy) = decode(bytes).ok_or_else(|| Error::BadFile {
+fn bad(path: &Path, reason: impl Into<String>) -> Error {
+    Error::BadFile {
         path: path.to_path_buf(),
-        reason: "二进制文件，不是文本 (binary file, not text)".into(),
-    })?;
-    let mut text = if html { html_to_text(&text) } else { text };
+        reason: reason.into(),
+    }
+}
+
+/// The format to read `bytes` as: by extension, except that a text file whose bytes
+/// are a PDF or a `.docx` (a renamed attachment) is read as one.
+fn sniff(path: &Path, bytes: &[u8]) -> Format {
+    match format_of(path) {
+        Some(Format::Text) | None if bytes.starts_with(b"%PDF-") => Format::Pdf,
+        Some(Format::Text) | None
+            if bytes.starts_with(b"PK\x03\x04")
+                && memchr::memmem::find(&bytes[..bytes.len().min(64 << 10)], b"word/")
+                    .is_some() =>
+        {
+            Format::Docx
+        }
+        Some(f) => f,
+        None => Format::Text,
+    }
+}
+
+fn decode_source(path: &Path, bytes: Cow<'_, [u8]>) -> Result<SourceText> {
+    let format = sniff(path, &bytes);
+    let mut html = false;
+    let decoded = match format {
+        Format::Unsupported => return Err(bad(path, unsupported_reason(path))),
+        Format::Docx => {
+            let text = docx::extract(&bytes).map_err(|r| bad(path, r))?;
+            plain(encoding::normalize_newlines(text), "docx")
+        }
+        Format::Pdf => {
+            let text = pdf::extract(&bytes).map_err(|r| bad(path, r))?;
+            plain(encoding::normalize_newlines(text), "pdf")
+        }
+        Format::Text | Format::Html => {
+            html = format == Format::Html || looks_like_html(&bytes);
+            let mut d = encoding::decode(bytes, html).map_err(|r| bad(path, r))?;
+            if html {
+                d.text = html_to_text(&d.text);
+            }
+            d
+        }
+    };
+    let encoding::Decoded {
+        mut text,
+        encoding,
+        lossy,
+        guessed,
+        mut warnings,
+    } = decoded;
+    if lossy && mostly_undecodable(&text) {
+        return Err(bad(path, encoding::BINARY));
+    }
     // Control characters other than line breaks and tabs carry no text, and would
     // reach a terminal as escape sequences when results are printed.
-    let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
     if has_stray_control(&text) {
+        if mostly_control(&text) {
+            return Err(bad(path, encoding::BINARY));
+        }
+        let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
         text = text
             .chars()
             .map(|c| if c == '\u{000C}' { '\n' } else { c })
@@ -105,17 +182,75 @@ fn decode_source(path: &Path, bytes: Cow<'_, [u8]>) -> Result<SourceText> {
             .collect();
     }
     if text.trim().is_empty() {
-        return Err(Error::BadFile {
-            path: path.to_path_buf(),
-            reason: "文件没有文字内容 (no text in file)".into(),
-        });
+        return Err(bad(path, "文件没有文字内容 (no text in file)"));
+    }
+    if lossy {
+        let line = first_replacement_line(&text);
+        if let Some(line) = line {
+            warnings.push(format!(
+                "第一处 U+FFFD 在第 {line} 行 (the first U+FFFD is on line {line})"
+            ));
+        }
     }
     Ok(SourceText {
         path: path.to_path_buf(),
         text,
         encoding,
+        format,
         html,
         lossy,
+        guessed,
+        warnings,
+    })
+}
+
+/// The 1-based line of the first U+FFFD in `text`.
+fn first_replacement_line(text: &str) -> Option<usize> {
+    let at = text.find('\u{FFFD}')?;
+    Some(1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count())
+}
+
+fn plain(text: String, encoding: &'static str) -> encoding::Decoded {
+    encoding::Decoded {
+        text,
+        encoding,
+        lossy: false,
+        guessed: false,
+        warnings: Vec::new(),
+    }
+}
+
+fn unsupported_reason(path: &Path) -> String {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    format!("不支持 .{ext} 格式，请另存为 .docx 或 .txt (unsupported format .{ext})")
+}
+
+/// How many chars of a text are looked at to tell binary data from text.
+const SAMPLE_CHARS: usize = 1 << 16;
+
+/// At least 16, and more than one char in 20, of the first 64 Ki chars match `bad`.
+fn mostly(text: &str, bad: impl Fn(char) -> bool) -> bool {
+    let (mut n, mut hits) = (0usize, 0usize);
+    for c in text.chars().take(SAMPLE_CHARS) {
+        n += 1;
+        hits += usize::from(bad(c));
+    }
+    hits >= 16 && hits * 20 > n
+}
+
+/// The text is largely U+FFFD: not text in the encoding it was read in, nor in any.
+fn mostly_undecodable(text: &str) -> bool {
+    mostly(text, |c| c == '\u{FFFD}')
+}
+
+/// The text is largely control characters other than line breaks, tabs and form
+/// feeds: binary data that happens to have no NUL bytes at its start.
+fn mostly_control(text: &str) -> bool {
+    mostly(text, |c| {
+        c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{000C}')
     })
 }
 
@@ -156,117 +291,6 @@ fn looks_like_html(bytes: &[u8]) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
-/// Returns (text, encoding name, lossy) or `None` for binary data.
-fn decode(bytes: Cow<'_, [u8]>) -> Option<(String, &'static str, bool)> {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Some((text.into_owned(), enc.name(), had_errors));
-    }
-    let probe = &bytes[..bytes.len().min(8192)];
-    if probe.contains(&0) {
-        return None;
-    }
-    match String::from_utf8(bytes.into_owned()) {
-        Ok(s) => Some((s, "UTF-8", false)),
-        Err(e) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(e.as_bytes());
-            Some((text.into_owned(), encoding_rs::GB18030.name(), had_errors))
-        }
-    }
-}
-
-/// Reduces an HTML page to its text: scripts, styles and navigation blocks are dropped,
-/// block elements become line breaks, entities are decoded.
-///
-/// ```
-/// use zhenggai::read::html_to_text;
-/// let t = html_to_text("<html><nav>首页 &gt; 信息公开</nav><p>一是&ldquo;第一议题&rdquo;</p><script>x()</script><p>二是</p></html>");
-/// assert_eq!(t, "一是“第一议题”\n二是");
-/// ```
-pub fn html_to_text(html: &str) -> String {
-    const SKIP: [&str; 8] = [
-        "script", "style", "nav", "head", "noscript", "iframe", "svg", "select",
-    ];
-    const BLOCK: [&str; 22] = [
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "section",
-        "article",
-        "title",
-        "header",
-        "footer",
-        "blockquote",
-    ];
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        rest = &rest[lt..];
-        if rest.starts_with("<!--") {
-            rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
-            continue;
-        }
-        let Some(gt) = rest.find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if !closing && SKIP.contains(&name.as_str()) && !tag.ends_with('/') {
-            // Skip everything up to the matching end tag.
-            let end = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(&end) {
-                Some(e) => {
-                    let after = &rest[e..];
-                    after.find('>').map_or("", |g| &after[g + 1..])
-                }
-                None => "",
-            };
-            out.push('\n');
-            continue;
-        }
-        if BLOCK.contains(&name.as_str()) {
-            out.push('\n');
-        }
-    }
-    out.push_str(rest);
-    let decoded = html_escape::decode_html_entities(&out);
-    let mut text = String::with_capacity(decoded.len());
-    for line in decoded.lines() {
-        let line = line.replace('\u{a0}', " ");
-        let line = line.trim();
-        if !line.is_empty() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(line);
-        }
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,7 +300,7 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GB18030.encode("整改情况：已完成整改");
         let t = decode_bytes(Path::new("a.txt"), &gbk).unwrap();
         assert_eq!(t.text, "整改情况：已完成整改");
-        assert_eq!(t.encoding, "gb18030");
+        assert_eq!(t.encoding, "GB18030");
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("问题1:".as_bytes());
         let t = decode_bytes(Path::new("a.txt"), &bom).unwrap();
@@ -285,7 +309,7 @@ mod tests {
         let t = decode_vec(Path::new("a.txt"), gbk.into_owned()).unwrap();
         assert_eq!(
             (t.text.as_str(), t.encoding),
-            ("整改情况：已完成整改", "gb18030")
+            ("整改情况：已完成整改", "GB18030")
         );
         let t = decode_vec(Path::new("a.txt"), "问题1:".as_bytes().to_vec()).unwrap();
         assert_eq!((t.text.as_str(), t.encoding), ("问题1:", "UTF-8"));
@@ -298,7 +322,7 @@ mod tests {
             "整改\u{1b}[2J情况\u{7}\r\n一是\u{8}加强\u{c}二是".as_bytes(),
         )
         .unwrap();
-        assert_eq!(t.text, "整改[2J情况\r\n一是加强\n二是");
+        assert_eq!(t.text, "整改[2J情况\n一是加强\n二是");
     }
 
     #[test]
