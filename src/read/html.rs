@@ -175,7 +175,13 @@ fn tidy_lines(raw: &str) -> String {
                 if i > 0 {
                     text.push('\t');
                 }
-                text.push_str(cell.trim_matches(is_space));
+                // Line breaks in a cell became spaces: one between two words.
+                for (j, word) in cell.split(is_space).filter(|w| !w.is_empty()).enumerate() {
+                    if j > 0 {
+                        text.push(' ');
+                    }
+                    text.push_str(word);
+                }
             }
             if text[mark..].bytes().all(|b| b == b'\t') {
                 text.truncate(start);
