@@ -465,6 +465,11 @@ fn large_files_are_read_in_linear_time() {
     let gbk = GBK.encode(line).0.repeat((32 << 20) / line.len());
     let t = read::decode_vec(Path::new("big-gbk.txt"), gbk).expect("big gbk");
     assert_eq!(t.encoding, "GB18030");
+    // Many scripts and tables: each is skipped or closed once, not searched for anew.
+    let page = "<script>x()</script><p>整改</p><table><tr><td>1</td><td>问题</td></tr></table>"
+        .repeat(100_000);
+    let text = html_to_text(&page);
+    assert_eq!(text.lines().count(), 200_000);
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
 }
 
@@ -524,4 +529,39 @@ proptest! {
             Err(_) => prop_assert!(expected.trim().is_empty()),
         }
     }
+}
+
+#[test]
+fn layout_tables_keep_their_paragraphs() {
+    // The whole article inside a layout table, the data table nested in it.
+    let page = r#"<html><body><table width="100%"><tr><td class="nav">首页</td></tr>
+<tr><td>
+<p>关于巡察整改进展情况的通报</p>
+<p>一、整改落实情况</p>
+<table><tr><td>序号</td><td>问题</td><td>整改情况</td></tr><tr><td>1</td><td>学习不够</td><td>已完成</td></tr></table>
+<p>二、下一步工作</p>
+</td></tr></table></body></html>"#;
+    assert_eq!(
+        html_to_text(page).lines().collect::<Vec<_>>(),
+        [
+            "首页",
+            "关于巡察整改进展情况的通报",
+            "一、整改落实情况",
+            "序号\t问题\t整改情况",
+            "1\t学习不够\t已完成",
+            "二、下一步工作",
+        ]
+    );
+    // A heading row spanning the table is a line of its own.
+    let t = html_to_text("<table><tr><td colspan=3>一、政治建设方面</td></tr><tr><td>1</td><td>问题</td><td>措施</td></tr></table>");
+    assert_eq!(t, "一、政治建设方面\n1\t问题\t措施");
+    // Cells without end tags, and deep nesting, are read.
+    let t = html_to_text("<table><tr><td>1<td>问题<tr><td>2<td>措施</table>");
+    assert_eq!(t, "1\t问题\n2\t措施");
+    let deep = format!(
+        "{}整改{}",
+        "<table><tr><td>".repeat(100),
+        "</td></tr></table>".repeat(100)
+    );
+    assert_eq!(html_to_text(&deep), "整改");
 }
