@@ -144,7 +144,7 @@ fn utf16_with_and_without_bom() {
         }
     }
     // CJK only, no ASCII at all: no NUL bytes, still UTF-16.
-    let text = "巡察整改进展情况通报一是加强学习二是完善制度三是严肃纪律";
+    let text = "巡察整改进展情况通报二是加强学习三是完善制度四是严肃纪律不折不扣";
     for le in [true, false] {
         let t = read("u16.txt", &utf16(text, le, false));
         assert_eq!(t.text, text);
@@ -153,6 +153,18 @@ fn utf16_with_and_without_bom() {
     // U+4E0D 不 is 0D 4E in UTF-16LE).
     let t = read("u16.txt", &utf16("不是\r\n不\r不\n", true, true));
     assert_eq!(t.text, "不是\n不\n不\n");
+}
+
+#[test]
+fn latin_text_with_a_stray_byte_is_not_utf16() {
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252
+        .encode("The caf\u{e9} is open, and the rectification notice was published.\r\n");
+    let t = read("latin.txt", &bytes);
+    assert_eq!(
+        t.text,
+        "The caf\u{e9} is open, and the rectification notice was published.\n"
+    );
+    assert!(t.guessed);
 }
 
 #[test]

@@ -51,21 +51,18 @@ pub(crate) fn decode(mut bytes: Cow<'_, [u8]>, html: bool) -> Result<Decoded, &'
     let probe = &bytes[..bytes.len().min(PROBE)];
     if memchr::memchr(0, probe).is_some() {
         // Text has no NUL bytes, except UTF-16 (ASCII code units are half zeros).
-        let Some(enc) = utf16_without_bom(probe) else {
+        let Some(enc) = utf16_without_bom(probe, true) else {
             return Err(BINARY);
         };
         return Ok(decode_utf16_guess(&bytes, enc));
     }
-    // Every encoding read below keeps ASCII bytes as they are: CR and LF bytes are
-    // line endings, never parts of other characters.
-    normalize_newlines_bytes(&mut bytes);
-    let bytes = match bytes {
+    let mut bytes = match bytes {
         Cow::Owned(v) => match String::from_utf8(v) {
-            Ok(text) => return Ok(utf8_text(text, false)),
+            Ok(text) => return Ok(utf8_text(normalize_newlines(text), false)),
             Err(e) => Cow::Owned(e.into_bytes()),
         },
         Cow::Borrowed(b) => match std::str::from_utf8(b) {
-            Ok(text) => return Ok(utf8_text(text.to_owned(), false)),
+            Ok(text) => return Ok(utf8_text(normalize_newlines(text.to_owned()), false)),
             Err(_) => Cow::Borrowed(b),
         },
     };
@@ -75,18 +72,26 @@ pub(crate) fn decode(mut bytes: Cow<'_, [u8]>, html: bool) -> Result<Decoded, &'
         None
     };
     if let Some(enc) = declared.filter(|&e| e != UTF_8) {
+        normalize_newlines_bytes(&mut bytes);
         let (text, lossy) = enc.decode_without_bom_handling(&bytes);
         return Ok(decoded(text, enc, lossy, false));
     }
     let scan = utf8_errors(&bytes);
     if scan.mostly_valid() {
+        normalize_newlines_bytes(&mut bytes);
         let mut d = utf8(bytes, false);
         d.warnings = vec![scan.warning()];
         return Ok(d);
     }
-    if let Some(enc) = utf16_without_bom(probe_of(&bytes)) {
+    // UTF-16 without NUL bytes has no ASCII at all, and no line breaks; its CR
+    // bytes are halves of characters (不 is U+4E0D), so it is told before any
+    // line ending is touched.
+    if let Some(enc) = utf16_without_bom(probe_of(&bytes), false) {
         return Ok(decode_utf16_guess(&bytes, enc));
     }
+    // The legacy encodings left keep ASCII bytes as they are: CR and LF bytes are
+    // line endings, never parts of other characters.
+    normalize_newlines_bytes(&mut bytes);
     let enc = guess(&bytes);
     let (text, lossy) = enc.decode_without_bom_handling(&bytes);
     let mut d = decoded(text, enc, lossy, true);
@@ -195,19 +200,32 @@ fn decode_utf16_guess(bytes: &[u8], enc: &'static Encoding) -> Decoded {
 }
 
 /// Whether `probe` reads as UTF-16 without a BOM, and which byte order: nearly all
-/// of its code units are ASCII, CJK ideographs or CJK/fullwidth punctuation.
-/// GBK, Big5 or UTF-8 bytes read as UTF-16 give Hangul, Latin extensions and the
-/// like, not these, and binary data gives anything.
-pub(crate) fn utf16_without_bom(probe: &[u8]) -> Option<&'static Encoding> {
+/// of its code units are CJK ideographs, CJK or fullwidth punctuation, or (when
+/// `ascii`, for bytes with NULs) ASCII text. GBK, Big5 or UTF-8 bytes read as
+/// UTF-16 give Hangul, Latin extensions and the like, not these, and binary data
+/// gives anything. Without NULs, text that is mostly ASCII bytes is not UTF-16 (two
+/// ASCII letters make a CJK code unit): one byte in eight at least must have
+/// the high bit set, as the bytes of CJK code units often do.
+pub(crate) fn utf16_without_bom(probe: &[u8], ascii: bool) -> Option<&'static Encoding> {
     let units = probe.len() / 2;
     if units < 2 {
         return None;
     }
+    if !ascii {
+        let high = probe.iter().filter(|&&b| b >= 0x80).count();
+        if high * 8 < probe.len() {
+            return None;
+        }
+    }
     let plausible = |u: u16| {
-        matches!(u, 0x09 | 0x0A | 0x0D | 0x20..=0x7E)
+        (ascii && matches!(u, 0x09 | 0x0A | 0x0D | 0x20..=0x7E))
             || matches!(
                 u,
-                0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF | 0x2010..=0x206F
+                0x3000..=0x303F
+                    | 0x3400..=0x4DBF
+                    | 0x4E00..=0x9FFF
+                    | 0xFF00..=0xFFEF
+                    | 0x2010..=0x206F
             )
     };
     let score = |le: bool| {
@@ -409,8 +427,10 @@ pub(crate) fn normalize_newlines(text: String) -> String {
     }
     let mut bytes = Cow::Owned(text.into_bytes());
     normalize_newlines_bytes(&mut bytes);
-    // CR and LF are ASCII: replacing or removing them keeps UTF-8 valid.
-    String::from_utf8_lossy(&bytes).into_owned()
+    // CR and LF are ASCII: replacing or removing them keeps UTF-8 valid, and the
+    // lossy branch is never taken.
+    let bytes = bytes.into_owned();
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]
@@ -455,26 +475,35 @@ mod tests {
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert_eq!(utf16_without_bom(&ascii), Some(UTF_16LE));
+        assert_eq!(utf16_without_bom(&ascii, true), Some(UTF_16LE));
         let ascii: Vec<u8> = "abc\n"
             .encode_utf16()
             .flat_map(|u| u.to_be_bytes())
             .collect();
-        assert_eq!(utf16_without_bom(&ascii), Some(UTF_16BE));
+        assert_eq!(utf16_without_bom(&ascii, true), Some(UTF_16BE));
         let units: Vec<u8> = "第一条 整改情况：已完成。\n"
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert_eq!(utf16_without_bom(&units), Some(UTF_16LE));
+        assert_eq!(utf16_without_bom(&units, true), Some(UTF_16LE));
+        assert_eq!(utf16_without_bom(&units, false), None);
         let units: Vec<u8> = "第一条 整改情况：已完成。\n"
             .encode_utf16()
             .flat_map(|u| u.to_be_bytes())
             .collect();
-        assert_eq!(utf16_without_bom(&units), Some(UTF_16BE));
+        assert_eq!(utf16_without_bom(&units, true), Some(UTF_16BE));
+        let units: Vec<u8> = "第二条整改情况：已完成不折不扣。"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(utf16_without_bom(&units, false), Some(UTF_16LE));
+        let latin = "The caf\u{e9} is open, and the notice was published on Monday.";
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(latin);
+        assert_eq!(utf16_without_bom(&latin, false), None);
         let (gbk, _, _) = GB18030.encode("第一条 整改情况：已完成。\n");
-        assert_eq!(utf16_without_bom(&gbk), None);
+        assert_eq!(utf16_without_bom(&gbk, false), None);
         assert_eq!(
-            utf16_without_bom("第一条 整改情况：已完成。".as_bytes()),
+            utf16_without_bom("第一条 整改情况：已完成。".as_bytes(), false),
             None
         );
     }
