@@ -446,6 +446,20 @@ fn binary_without_nul_is_refused() {
     bytes[100] = 0;
     let msg = error("nul.txt", &bytes);
     assert!(msg.contains("binary"), "{msg}");
+    // Without control characters either: what any single-byte encoding would decode.
+    let high: Vec<u8> = noise(4096).into_iter().map(|b| b | 0x80).collect();
+    let msg = error("high.txt", &high);
+    assert!(msg.contains("binary"), "{msg}");
+    let printable: Vec<u8> = noise(4096).into_iter().map(|b| b.max(0x20)).collect();
+    let msg = error("printable.txt", &printable);
+    assert!(msg.contains("binary"), "{msg}");
+    // Cyrillic and Latin text in single-byte encodings is text.
+    let ru = "Проверка выполнения рекомендаций комиссии завершена успешно. ".repeat(20);
+    let ru = encoding_rs::WINDOWS_1251.encode(&ru).0.into_owned();
+    assert_eq!(read("ru.txt", &ru).encoding, "windows-1251");
+    let fr = "« Le comité a vérifié l’exécution des mesures » — été 2024. ".repeat(20);
+    let fr = encoding_rs::WINDOWS_1252.encode(&fr).0.into_owned();
+    assert_eq!(read("fr.txt", &fr).encoding, "windows-1252");
     // A few stray control characters in text are dropped, not called binary.
     let t = read("ctl.txt", "整改\u{1b}情况\u{7}完成".as_bytes());
     assert_eq!(t.text, "整改情况完成");

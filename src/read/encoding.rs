@@ -94,6 +94,9 @@ pub(crate) fn decode(mut bytes: Cow<'_, [u8]>, html: bool) -> Result<Decoded, &'
     normalize_newlines_bytes(&mut bytes);
     let enc = guess(&bytes);
     let (text, lossy) = enc.decode_without_bom_handling(&bytes);
+    if enc.is_single_byte() && !looks_like_text(&text) {
+        return Err(BINARY);
+    }
     let mut d = decoded(text, enc, lossy, true);
     d.warnings.insert(
         0,
@@ -103,6 +106,23 @@ pub(crate) fn decode(mut bytes: Cow<'_, [u8]>, html: bool) -> Result<Decoded, &'
         ),
     );
     Ok(d)
+}
+
+/// Whether text decoded by a guessed single-byte encoding reads as text. Any bytes
+/// decode in those, so binary data without NUL bytes or controls comes out as a
+/// jumble of accented letters and symbols: most of its chars non-ASCII, and many
+/// of those not letters. Real Latin or Cyrillic text is mostly ASCII, or its
+/// non-ASCII chars are nearly all letters.
+fn looks_like_text(text: &str) -> bool {
+    let (mut n, mut non_ascii, mut symbols) = (0usize, 0usize, 0usize);
+    for c in text.chars().take(1 << 16) {
+        n += 1;
+        if !c.is_ascii() {
+            non_ascii += 1;
+            symbols += usize::from(!c.is_alphabetic());
+        }
+    }
+    !(non_ascii >= 32 && non_ascii * 10 > n * 3 && symbols * 4 > non_ascii)
 }
 
 fn probe_of(bytes: &[u8]) -> &[u8] {
