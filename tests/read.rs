@@ -591,3 +591,73 @@ fn layout_tables_keep_their_paragraphs() {
     );
     assert_eq!(html_to_text(&deep), "整改");
 }
+
+#[test]
+fn fixture_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/files");
+    let ok = |name: &str| read_file(&dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let first = "关于巡察整改进展情况的通报";
+    let t = ok("gbk_cr.txt");
+    assert_eq!(
+        (t.encoding, t.text.lines().next()),
+        ("GB18030", Some(first))
+    );
+    assert_eq!(t.text.lines().count(), 3);
+    let t = ok("big5_crlf.txt");
+    assert_eq!(t.encoding, "Big5");
+    assert_eq!(t.text.lines().next(), Some("關於巡察整改進展情況的通報"));
+    assert_eq!(t.text.lines().count(), 3);
+    for (name, enc) in [
+        ("utf16le_nobom.txt", "UTF-16LE"),
+        ("utf16be_bom.md", "UTF-16BE"),
+    ] {
+        let t = ok(name);
+        assert_eq!(
+            (t.encoding, t.text.lines().next()),
+            (enc, Some(first)),
+            "{name}"
+        );
+    }
+    let t = ok("utf8_bad_bytes.txt");
+    assert_eq!(t.encoding, "UTF-8");
+    assert!(t.text.contains("\u{FFFD}\u{FFFD}\u{FFFD}整改情况"));
+    let t = ok("utf8_truncated.txt");
+    assert_eq!(t.encoding, "UTF-8");
+    assert!(t.text.ends_with("整改。\u{FFFD}"));
+    let t = ok("table_gb2312.html");
+    assert_eq!(
+        t.text,
+        "一、整改落实情况\n序号\t问题\t整改措施\t责任单位\t完成时限\t整改情况\n1\t学习不够深入\t制定学习计划\t办公室\t2024年6月\t已完成"
+    );
+    let t = ok("notice.docx");
+    assert_eq!(
+        t.text,
+        "关于巡察整改进展情况的通报\n序号\t问题\t整改情况\n1\t学习不够深入\t已完成\n二、下一步工作"
+    );
+    assert!(ok("text.pdf")
+        .text
+        .contains("Rectification progress report"));
+    for (name, reason) in [
+        ("scanned.pdf", "scanned PDF"),
+        ("old.doc", "unsupported format .doc"),
+        ("noise.txt", "binary"),
+    ] {
+        let path = dir.join(name);
+        let msg = read_file(&path).expect_err(name).to_string();
+        assert!(
+            msg.contains(reason) && msg.contains(&path.display().to_string()),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn utf8_buffer_becomes_the_text_without_a_copy() {
+    for text in [NOTICE.to_string(), NOTICE.replace('\n', "\r\n")] {
+        let bytes = text.into_bytes();
+        let ptr = bytes.as_ptr();
+        let t = read::decode_vec(Path::new("a.txt"), bytes).expect("utf-8");
+        assert_eq!(t.text, NOTICE);
+        assert_eq!(t.text.as_ptr(), ptr);
+    }
+}
