@@ -31,9 +31,8 @@ fn quiet_extraction_panics() {
 
 /// Extracts the text of a PDF file's bytes, or the reason it cannot.
 pub(crate) fn extract(bytes: &[u8]) -> Result<String, String> {
-    if !bytes.starts_with(b"%PDF-")
-        && memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none()
-    {
+    // The header may follow some junk, within the first KiB.
+    if memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
         return Err("不是 PDF 文件 (not a PDF file)".into());
     }
     quiet_extraction_panics();
