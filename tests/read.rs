@@ -254,6 +254,11 @@ fn html_tables_become_tab_rows() {
 
 /// A minimal `.docx`: `[Content_Types].xml` and `word/document.xml` with `body`.
 fn docx(body: &str) -> Vec<u8> {
+    docx_with(body, None)
+}
+
+/// A minimal `.docx`, with `word/numbering.xml` when given.
+fn docx_with(body: &str, numbering: Option<&str>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -264,6 +269,10 @@ fn docx(body: &str) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
     );
     zip.write_all(xml.as_bytes()).expect("zip");
+    if let Some(numbering) = numbering {
+        zip.start_file("word/numbering.xml", opts).expect("zip");
+        zip.write_all(numbering.as_bytes()).expect("zip");
+    }
     zip.finish().expect("zip").into_inner()
 }
 
@@ -314,6 +323,26 @@ fn docx_paragraphs_and_table_rows() {
             "1\t学习不够深入\t制定计划\t办公室\t2024年6月\t已完成",
             "二、下一步工作",
         ]
+    );
+}
+
+#[test]
+fn docx_list_numbers_are_text() {
+    let numbering = r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+    let p = |lvl: u32, text: &str| {
+        format!("<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+    };
+    let body = [
+        p(0, "提高政治站位"),
+        p(1, "学习贯彻不够深入"),
+        p(1, "落实主体责任不到位"),
+        p(0, "加强作风建设"),
+    ]
+    .concat();
+    let t = read("numbered.docx", &docx_with(&body, Some(numbering)));
+    assert_eq!(
+        t.text,
+        "一、提高政治站位\n（一）学习贯彻不够深入\n（二）落实主体责任不到位\n二、加强作风建设"
     );
 }
 
