@@ -425,6 +425,13 @@ fn broken_pdf_is_a_bad_file() {
     assert!(msg.contains("PDF"), "{msg}");
     let msg = error("not.pdf", "整改情况".as_bytes());
     assert!(msg.contains("PDF"), "{msg}");
+    // A font encoding pdf-extract does not know (same length, offsets unchanged).
+    let bytes = pdf("BT /F2 12 Tf 72 680 Td <0001000200030004> Tj ET");
+    let bytes = String::from_utf8(bytes)
+        .expect("ASCII")
+        .replace("/Identity-H", "/GBK-EUC-H ");
+    let msg = error("gbk-font.pdf", bytes.as_bytes());
+    assert!(msg.contains("unsupported encoding GBK-EUC-H"), "{msg}");
 }
 
 #[test]

@@ -44,10 +44,20 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<String, String> {
     let text = match result {
         Ok(Ok(text)) => text,
         Ok(Err(e)) => return Err(format!("无法读取 PDF 文件 (unreadable PDF: {e})")),
-        Err(_) => return Err(
-            "无法读取 PDF 文件，文件已损坏或格式不受支持 (unreadable PDF: damaged or unsupported)"
-                .into(),
-        ),
+        Err(payload) => {
+            // The panic message says what was not understood (`unsupported encoding
+            // UniGB-UCS2-H` …).
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let what: String = what.chars().take(120).collect();
+            return Err(format!(
+                "无法读取 PDF 文件，文件已损坏或格式不受支持 (unreadable PDF: damaged or unsupported{}{what})",
+                if what.is_empty() { "" } else { ": " }
+            ));
+        }
     };
     if text.chars().all(|c| c.is_whitespace() || c.is_control()) {
         return Err(SCANNED.into());
