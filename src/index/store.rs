@@ -1,0 +1,285 @@
+//! The index directory on disk: zhenggai's marker, the writer lock, and generations.
+//!
+//! ```text
+//! index/
+//!   zhenggai-index     marker: this folder is a zhenggai index (nothing else makes it one)
+//!   zhenggai.lock      held (OS file lock) by the one process writing the index
+//!   CURRENT            name of the live generation, replaced atomically (rename) last
+//!   gen-000007/        the live generation: tantivy's files, zhenggai.json, vocab.txt, dict.fst
+//!   dict.fst           hard link to the live generation's dict.fst
+//! ```
+//!
+//! A build writes a new generation beside the live one (an update starts from hard
+//! links to the live generation's files, which tantivy never modifies in place),
+//! commits it, writes zhenggai's files (temporary file, fsync, rename), and only then
+//! points `CURRENT` at it. Readers follow `CURRENT`, so they always see a complete
+//! generation, and a build killed at any moment leaves the previous one live. Only
+//! names this module creates (`gen-*`, `CURRENT`, the marker, the lock, `dict.fst`
+//! and their `.tmp` files) are ever deleted; anything else in the folder is left alone.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Name of the marker file that makes a folder a zhenggai index.
+pub const MARKER: &str = "zhenggai-index";
+/// Name of the pointer to the live generation.
+pub const CURRENT: &str = "CURRENT";
+/// Name of the lock file held while writing.
+pub const LOCK: &str = "zhenggai.lock";
+/// What the marker file says.
+const MARKER_TEXT: &str = "zhenggai index, layout 1\n";
+/// Prefix of generation folders.
+const GEN_PREFIX: &str = "gen-";
+
+/// The live generation of `dir`, if `dir` is a zhenggai index with one.
+pub fn current(dir: &Path) -> Option<PathBuf> {
+    let name = std::fs::read_to_string(dir.join(CURRENT)).ok()?;
+    let name = name.trim();
+    parse_gen(name)?;
+    Some(dir.join(name))
+}
+
+/// The folder holding the index files: the live generation of an index folder, or
+/// `dir` itself (a generation given directly).
+pub fn resolve(dir: &Path) -> PathBuf {
+    current(dir).unwrap_or_else(|| dir.to_path_buf())
+}
+
+/// Whether `dir` carries zhenggai's marker.
+pub fn is_marked(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
+fn parse_gen(name: &str) -> Option<u64> {
+    let n = name.strip_prefix(GEN_PREFIX)?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+fn gen_name(n: u64) -> String {
+    format!("{GEN_PREFIX}{n:06}")
+}
+
+/// Writes `bytes` to `path` through a temporary file: written, synced, renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Syncs a directory, so that renames in it are on disk (a no-op where directories
+/// cannot be opened).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// The refusal for a folder zhenggai did not create.
+fn foreign(dir: &Path, legacy: bool) -> Error {
+    let reason = if legacy {
+        "这是旧版 zhenggai 建立的索引（没有 zhenggai-index 标记），不会改动；请删除该目录后重新运行 zhenggai index (an index written by an older zhenggai, without the zhenggai-index marker: it is left untouched; delete the folder and run `zhenggai index` again)"
+    } else {
+        "目录非空且不是 zhenggai 索引，不会写入或删除其中任何文件；请换一个空目录 (the folder is not empty and is not a zhenggai index: nothing in it is written or deleted; choose an empty or new folder)"
+    };
+    Error::NotAnIndex {
+        path: dir.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Checks that `dir` may be written as an index: it carries the marker, is empty
+/// (hidden files such as `.gitkeep` aside), or does not exist.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    if is_marked(dir) {
+        return Ok(());
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut names = Vec::new();
+    for e in entries {
+        let e = e.map_err(|e| Error::io(dir, e))?;
+        names.push(e.file_name());
+    }
+    let visible: Vec<_> = names
+        .iter()
+        .filter(|n| !n.as_encoded_bytes().starts_with(b"."))
+        .collect();
+    if visible.is_empty() {
+        return Ok(());
+    }
+    let legacy = names.iter().any(|n| n == "zhenggai.json");
+    Err(foreign(dir, legacy))
+}
+
+/// The index folder, locked for writing: one writer at a time. The lock is released
+/// when this is dropped (or the process ends, however it ends).
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    _lock: File,
+}
+
+impl Store {
+    /// Locks `dir` for writing, creating it (with the marker) if needed. If another
+    /// process holds the lock, calls `waiting` once and waits for it.
+    pub fn lock(dir: &Path, waiting: &mut dyn FnMut()) -> Result<Store> {
+        check_writable(dir)?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        if !is_marked(dir) {
+            write_atomic(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+            sync_dir(dir);
+        }
+        let path = dir.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting();
+                file.lock().map_err(|e| Error::io(&path, e))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        Ok(Store {
+            root: dir.to_path_buf(),
+            _lock: file,
+        })
+    }
+
+    /// The index folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The live generation, if any.
+    pub fn current(&self) -> Option<PathBuf> {
+        current(&self.root)
+    }
+
+    /// Deletes what interrupted builds left: generations other than the live one and
+    /// zhenggai's temporary files. Nothing else is touched.
+    pub fn clean(&self) -> Result<()> {
+        let live = self.current();
+        let entries = std::fs::read_dir(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let path = e.path();
+            let stale_gen = parse_gen(name).is_some() && Some(&path) != live.as_ref();
+            let ours_tmp = [CURRENT, MARKER, crate::index::DICT_FST]
+                .iter()
+                .any(|n| name == format!("{n}.tmp"));
+            if stale_gen && path.is_dir() {
+                std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+            } else if ours_tmp {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A new, empty generation folder after every existing one.
+    pub fn new_generation(&self) -> Result<PathBuf> {
+        let mut last = 0;
+        let entries = std::fs::read_dir(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        for e in entries.flatten() {
+            if let Some(n) = e.file_name().to_str().and_then(parse_gen) {
+                last = last.max(n);
+            }
+        }
+        let path = self.root.join(gen_name(last + 1));
+        std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    }
+
+    /// Fills the new generation `to` with the files of generation `from`: hard links
+    /// (tantivy never changes a file once written; it replaces `meta.json` and
+    /// `.managed.json` by renaming, which leaves `from` alone), copies where links
+    /// are not possible. Tantivy's lock files are not carried over.
+    pub fn seed_from(&self, from: &Path, to: &Path) -> Result<()> {
+        let entries = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;
+        for e in entries {
+            let e = e.map_err(|e| Error::io(from, e))?;
+            let name = e.file_name();
+            let s = name.to_string_lossy();
+            if s.starts_with(".tantivy-") || s.ends_with(".tmp") || !e.path().is_file() {
+                continue;
+            }
+            let (src, dst) = (e.path(), to.join(&name));
+            let small = s == "meta.json" || s == ".managed.json";
+            if small || std::fs::hard_link(&src, &dst).is_err() {
+                std::fs::copy(&src, &dst).map_err(|e| Error::io(&dst, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes generation `gen` (complete and synced) the live one: `CURRENT` is
+    /// replaced by a rename, then the folder's `dict.fst` link follows, and the
+    /// previous generations are deleted.
+    pub fn publish(&self, gen: &Path) -> Result<()> {
+        sync_dir(gen);
+        let name = gen
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| parse_gen(n).is_some())
+            .ok_or_else(|| Error::io(gen, std::io::Error::other("not a generation folder")))?;
+        write_atomic(&self.root.join(CURRENT), format!("{name}\n").as_bytes())?;
+        sync_dir(&self.root);
+        // The folder's own dict.fst, for readers given the folder rather than the
+        // generation (the library's `Engine::open(folder)`).
+        let fst = gen.join(crate::index::DICT_FST);
+        let top = self.root.join(crate::index::DICT_FST);
+        let tmp = self.root.join(format!("{}.tmp", crate::index::DICT_FST));
+        let _ = std::fs::remove_file(&tmp);
+        if std::fs::hard_link(&fst, &tmp).is_err() {
+            std::fs::copy(&fst, &tmp).map_err(|e| Error::io(&tmp, e))?;
+        }
+        std::fs::rename(&tmp, &top).map_err(|e| Error::io(&top, e))?;
+        self.clean()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_names() {
+        assert_eq!(gen_name(7), "gen-000007");
+        assert_eq!(parse_gen("gen-000007"), Some(7));
+        assert_eq!(parse_gen("gen-"), None);
+        assert_eq!(parse_gen("gen-1x"), None);
+        assert_eq!(parse_gen("meta.json"), None);
+    }
+
+    #[test]
+    fn a_foreign_folder_is_refused_and_an_empty_one_adopted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gitkeep"), "").unwrap();
+        assert!(check_writable(dir.path()).is_ok());
+        std::fs::write(dir.path().join("meta.json"), "{}").unwrap();
+        assert!(matches!(
+            check_writable(dir.path()),
+            Err(Error::NotAnIndex { .. })
+        ));
+    }
+}
