@@ -55,7 +55,9 @@ fn first_search_builds_the_default_index_then_answers() {
         stderr(&o)
     );
     assert!(dir.path().join("index").join("zhenggai-index").is_file());
-    assert!(live(&dir.path().join("index")).join("zhenggai.json").is_file());
+    assert!(live(&dir.path().join("index"))
+        .join("zhenggai.json")
+        .is_file());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let hits = v["hits"].as_array().expect("hits");
     assert_eq!(v["total"].as_u64(), Some(hits.len() as u64));
@@ -136,8 +138,11 @@ fn errors_are_messages_with_exit_codes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nowhere"));
     // A corrupt index.
-    std::fs::write(live(&dir.path().join("index")).join("meta.json"), b"{ not json")
-        .expect("write");
+    std::fs::write(
+        live(&dir.path().join("index")).join("meta.json"),
+        b"{ not json",
+    )
+    .expect("write");
     let o = zhenggai(dir.path(), &["search", "医共体"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));

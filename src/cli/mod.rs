@@ -73,6 +73,18 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("错误 (error): {e:#}");
+            let engine = |c: &(dyn std::error::Error + 'static)| {
+                matches!(
+                    c.downcast_ref::<zhenggai::Error>(),
+                    Some(zhenggai::Error::Tantivy(_))
+                )
+            };
+            if e.chain().any(engine) {
+                eprintln!(
+                    "索引 {} 的文件可能已损坏；运行 `zhenggai index` 会检查并修复 (the index's files may be damaged: run `zhenggai index` to check and repair it)",
+                    index.display()
+                );
+            }
             ExitCode::from(FAILURE)
         }
     }

@@ -114,9 +114,11 @@ pub fn check_writable(dir: &Path) -> Result<()> {
         let e = e.map_err(|e| Error::io(dir, e))?;
         names.push(e.file_name());
     }
+    // Hidden files, and the lock of another zhenggai creating the index at this
+    // moment, do not make the folder foreign.
     let visible: Vec<_> = names
         .iter()
-        .filter(|n| !n.as_encoded_bytes().starts_with(b"."))
+        .filter(|n| !n.as_encoded_bytes().starts_with(b".") && *n != LOCK)
         .collect();
     if visible.is_empty() {
         return Ok(());
@@ -140,8 +142,22 @@ impl Store {
         check_writable(dir)?;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         if !is_marked(dir) {
-            write_atomic(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
-            sync_dir(dir);
+            // Created at most once, even by two processes at the same moment.
+            let path = dir.join(MARKER);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    f.write_all(MARKER_TEXT.as_bytes())
+                        .and_then(|()| f.sync_all())
+                        .map_err(|e| Error::io(&path, e))?;
+                    sync_dir(dir);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
         }
         let path = dir.join(LOCK);
         let file = std::fs::OpenOptions::new()

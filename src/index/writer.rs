@@ -282,7 +282,6 @@ fn send_records(
     Ok(())
 }
 
-
 /// Reads and parses a chunk of files in parallel.
 /// `known` maps keys to the content hash the index holds.
 fn parse_chunk(
@@ -483,12 +482,18 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
             .map(|(k, r)| (PathBuf::from(k), r.clone())),
     );
     let current: HashSet<&str> = walk.files.iter().map(|f| f.key.as_str()).collect();
-    let gone: Vec<String> = manifest
-        .files
-        .keys()
-        .filter(|k| !current.contains(k.as_str()) && !files::under_any(k, &walk.unlisted))
-        .cloned()
-        .collect();
+    let mut gone = Vec::new();
+    for key in manifest.files.keys() {
+        if current.contains(key.as_str()) {
+            continue;
+        }
+        if files::under_any(key, &walk.unlisted) {
+            // Under a folder (or behind a link) that could not be read now: kept.
+            report.files_kept += 1;
+        } else {
+            gone.push(key.clone());
+        }
+    }
     for key in gone {
         writer.delete_term(fields.file_term(&key));
         manifest.files.remove(&key);
