@@ -89,7 +89,12 @@ fn state(index: &Path) -> Option<(usize, usize, u64, usize)> {
     );
     let engine = Engine::open(index).expect("a complete index opens");
     let m = Manifest::load(index).expect("manifest");
-    let docs = engine.index().reader().expect("reader").searcher().num_docs();
+    let docs = engine
+        .index()
+        .reader()
+        .expect("reader")
+        .searcher()
+        .num_docs();
     let hits = engine
         .search(&SearchRequest::new("医共体"))
         .expect("search")
@@ -116,7 +121,10 @@ fn run_to_end(index: &Path, corpus: &Path, rebuild: bool) -> Duration {
 /// Starts `index`, kills it with SIGKILL after `after`.
 fn kill_after(index: &Path, corpus: &Path, rebuild: bool, after: Duration) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhenggai"));
-    cmd.arg("--index").arg(index).args(["index", "-q"]).arg(corpus);
+    cmd.arg("--index")
+        .arg(index)
+        .args(["index", "-q"])
+        .arg(corpus);
     if rebuild {
         cmd.arg("--rebuild");
     }
@@ -163,7 +171,11 @@ fn killed_builds_leave_a_complete_index_and_converge() {
     // Kill moments spread over the whole build, commit and publication included.
     let window = took + took / 5;
 
-    let per = [kills.div_ceil(3), kills / 3, kills - kills.div_ceil(3) - kills / 3];
+    let per = [
+        kills.div_ceil(3),
+        kills / 3,
+        kills - kills.div_ceil(3) - kills / 3,
+    ];
     for (kind, &n) in ["build", "update", "rebuild"].iter().zip(&per) {
         for k in 0..n {
             let index = dir.path().join(format!("{kind}{k}"));

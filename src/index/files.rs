@@ -192,8 +192,8 @@ mod tests {
     fn escaping_is_unambiguous() {
         assert_eq!(escape_bytes("通报.txt".as_bytes()), "通报.txt");
         assert_eq!(
-            escape_bytes(b"\xcd\xa8\xb1\xa8.txt"),
-            "\\xcd\\xa8\\xb1\\xa8.txt"
+            escape_bytes(b"\xf7\xa1\xf7\xa2.txt"),
+            "\\xf7\\xa1\\xf7\\xa2.txt"
         );
         assert_eq!(escape_bytes(b"a\\xff"), "a\\\\xff");
         assert_ne!(escape_bytes(b"a\\xff"), escape_bytes(b"a\xff"));

@@ -282,6 +282,31 @@ fn send_records(
     Ok(())
 }
 
+/// Files parsed together at most.
+const CHUNK_FILES: usize = 64;
+/// Bytes of files parsed together at most (a single larger file is a chunk of its
+/// own): what a chunk's parsed notices and records hold grows with its bytes, so
+/// this bounds memory whatever the files' sizes.
+const CHUNK_BYTES: u64 = 16 << 20;
+
+/// Consecutive ranges of files (by their sizes) of at most [`CHUNK_FILES`] files
+/// and [`CHUNK_BYTES`] bytes, except a larger file alone.
+fn chunk_ranges(sizes: &[u64]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, &size) in sizes.iter().enumerate() {
+        if i > start && (i - start == CHUNK_FILES || bytes + size > CHUNK_BYTES) {
+            out.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < sizes.len() {
+        out.push(start..sizes.len());
+    }
+    out
+}
+
 /// Reads and parses a chunk of files in parallel.
 /// `known` maps keys to the content hash the index holds.
 fn parse_chunk(
@@ -411,7 +436,12 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         .iter()
         .map(|(k, e)| (k.clone(), e.hash.clone()))
         .collect();
-    let mut chunks = walk.files.chunks(64);
+    let sizes: Vec<u64> = walk
+        .files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let mut chunks = chunk_ranges(&sizes).into_iter().map(|r| &walk.files[r]);
     let mut ahead: Vec<Vec<Parsed>> = Vec::new();
     while !dict_job.is_finished() {
         match chunks.next() {
@@ -499,12 +529,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         manifest.files.remove(&key);
         report.files_removed += 1;
     }
-    let total_bytes: u64 = walk
-        .files
-        .iter()
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
-        .map(|m| m.len())
-        .sum();
+    let total_bytes: u64 = sizes.iter().sum();
     progress(Progress::Start {
         files: walk.files.len() as u64,
         bytes: total_bytes,
@@ -560,6 +585,9 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 }
             }
             let shared = FileValues::of(&notice, &source);
+            // The records hold what they need of the notice: a large file's text is
+            // not kept twice while it is indexed.
+            drop(notice);
             send_records(&writer, &backlog, fields, &shared, records)?;
             manifest.files.insert(source, entry);
         }
@@ -647,6 +675,15 @@ mod tests {
             level: "".into(),
             date: 0,
         }
+    }
+
+    #[test]
+    fn chunks_are_bounded_by_files_and_bytes() {
+        assert_eq!(chunk_ranges(&[]), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(chunk_ranges(&[1; 130]), [0..64, 64..128, 128..130]);
+        let big = CHUNK_BYTES;
+        assert_eq!(chunk_ranges(&[1, big, 1, 1]), [0..1, 1..2, 2..4]);
+        assert_eq!(chunk_ranges(&[big / 2, big / 2, 1]), [0..2, 2..3]);
     }
 
     #[test]
