@@ -78,6 +78,25 @@ fn key_of(prefix: &str, given: &Path, path: &Path) -> String {
     key
 }
 
+/// The key a build of the corpus `corpus` gives the file `path` inside it (the
+/// `source` of its records; their ids derive from it).
+///
+/// ```
+/// # use std::path::Path;
+/// let dir = tempfile::tempdir().unwrap();
+/// let seeds = dir.path().join("seeds");
+/// std::fs::create_dir(&seeds).unwrap();
+/// let key = zhenggai::index::files::key_for(&seeds, &seeds.join("a.txt"));
+/// assert_eq!(key, "seeds/a.txt");
+/// ```
+pub fn key_for(corpus: &Path, path: &Path) -> String {
+    let root = corpus
+        .canonicalize()
+        .unwrap_or_else(|_| corpus.to_path_buf());
+    let prefix = root.file_name().map(escape_name).unwrap_or_default();
+    key_of(&prefix, corpus, path)
+}
+
 fn hidden(name: &OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".")
 }
