@@ -18,6 +18,8 @@
 //! and their `.tmp` files) are ever deleted; anything else in the folder is left alone.
 
 use std::fs::File;
+
+use fs4::fs_std::FileExt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -166,13 +168,10 @@ impl Store {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                waiting();
-                file.lock().map_err(|e| Error::io(&path, e))?;
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        // An OS lock (flock / LockFileEx): released however the process ends.
+        if !FileExt::try_lock_exclusive(&file).map_err(|e| Error::io(&path, e))? {
+            waiting();
+            FileExt::lock_exclusive(&file).map_err(|e| Error::io(&path, e))?;
         }
         Ok(Store {
             root: dir.to_path_buf(),
