@@ -307,6 +307,45 @@ fn concurrent_index_runs_wait_for_each_other() {
 }
 
 #[test]
+fn a_second_writer_says_it_waits_and_then_runs() {
+    use fs4::fs_std::FileExt;
+    let dir = checkout();
+    assert_eq!(
+        zhenggai(dir.path(), &["index", "-q"]).status.code(),
+        Some(0)
+    );
+    // This test holds the lock, as a running `index` would.
+    let lock = std::fs::File::open(dir.path().join("index").join("zhenggai.lock")).expect("open");
+    FileExt::lock_exclusive(&lock).expect("lock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhenggai"))
+        .current_dir(dir.path())
+        .args(["index", "--rebuild"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "did not wait"
+    );
+    // Searches do not wait for the writer.
+    assert_eq!(total(dir.path(), &["search", "医共体", "--json"]), 8);
+    FileExt::unlock(&lock).expect("unlock");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("正在被另一个 zhenggai 进程写入"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("5 files, 392 records"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn two_first_searches_do_not_race() {
     let dir = checkout();
     let handles: Vec<_> = (0..3)

@@ -146,10 +146,12 @@ fn build_index(
     let mut files_done = 0u64;
     let mut files_total = 0u64;
     let report = zhenggai::index::build(&opts, &mut |p| match p {
-        Progress::Waiting => pb.println(format!(
-            "索引 {} 正在被另一个 zhenggai 进程写入，等待其完成… (another zhenggai process is writing this index: waiting for it)",
-            index.display()
-        )),
+        Progress::Waiting => pb.suspend(|| {
+            eprintln!(
+                "索引 {} 正在被另一个 zhenggai 进程写入，等待其完成… (another zhenggai process is writing this index: waiting for it)",
+                index.display()
+            )
+        }),
         Progress::Start { files, bytes } => {
             files_total = files;
             pb.set_length(bytes);
