@@ -431,6 +431,14 @@ fn the_default_index_is_not_replaced_unless_built_from_the_seeds() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("1 files, 1 records"), "{}", stderr(&o));
     assert!(stderr(&o).contains("rebuilt"), "{}", stderr(&o));
+    // That corpus gone: `index` does not fall back to the seeds (which would drop
+    // every file of the index).
+    let gen = live(&index);
+    std::fs::rename(&other, dir.path().join("moved")).expect("move");
+    let o = zhenggai(dir.path(), &["index"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("已不存在"), "{}", stderr(&o));
+    assert_eq!(live(&index), gen);
 }
 
 /// Garbles `len` bytes in the middle of `path`.

@@ -174,20 +174,30 @@ fn build_index(
     Ok(report)
 }
 
-/// The corpus an index was built from, if its manifest says and it still exists.
-fn built_from(index: &Path) -> Option<PathBuf> {
-    let head = zhenggai::index::ManifestHead::load(index)?;
-    let corpus = PathBuf::from(head.corpus?);
-    corpus.exists().then_some(corpus)
+/// The corpus an index was built from, if its manifest says. A corpus that is no
+/// longer there is an error: updating from another one would drop every file.
+fn built_from(index: &Path) -> Result<Option<PathBuf>> {
+    let Some(corpus) = zhenggai::index::ManifestHead::load(index).and_then(|h| h.corpus) else {
+        return Ok(None);
+    };
+    let corpus = PathBuf::from(corpus);
+    if !corpus.exists() {
+        bail!(
+            "索引 {} 是从 {} 建立的，该目录已不存在；请给出语料目录：zhenggai index 语料目录 (the index was built from {}, which is gone: name the corpus to index)",
+            index.display(),
+            corpus.display(),
+            corpus.display()
+        );
+    }
+    Ok(Some(corpus))
 }
 
 fn cmd_index(index: &Path, a: IndexArgs) -> Result<ExitCode> {
     // Without a corpus, an index is updated from the corpus it was built from.
-    let corpus = a
-        .corpus
-        .clone()
-        .or_else(|| built_from(index))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
+    let corpus = match a.corpus.clone() {
+        Some(c) => c,
+        None => built_from(index)?.unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS)),
+    };
     let report = build_index(&corpus, index, &a, false)?;
     if let Some(reason) = &report.repaired {
         eprintln!(

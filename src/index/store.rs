@@ -269,7 +269,10 @@ impl Store {
             std::fs::copy(&fst, &tmp).map_err(|e| Error::io(&tmp, e))?;
         }
         std::fs::rename(&tmp, &top).map_err(|e| Error::io(&top, e))?;
-        self.clean()
+        // The new generation is live: a previous one that cannot be deleted now (a
+        // reader holding it where open files cannot be deleted) goes next time.
+        let _ = self.clean();
+        Ok(())
     }
 }
 
