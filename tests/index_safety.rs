@@ -139,6 +139,40 @@ fn an_index_keeps_what_it_did_not_write() {
     assert_eq!(gens.len(), 1, "{gens:?}");
 }
 
+#[test]
+fn an_index_of_an_older_zhenggai_is_searched_then_replaced_keeping_the_rest() {
+    let dir = checkout();
+    assert_eq!(
+        zhenggai(dir.path(), &["index", "-q"]).status.code(),
+        Some(0)
+    );
+    // The older layout: tantivy's and zhenggai's files in the folder itself.
+    let old = dir.path().join("old");
+    copy_dir(&live(&dir.path().join("index")), &old);
+    std::fs::write(old.join("notes.txt"), b"mine").expect("write");
+    let q = ["--index", "old", "search", "医共体", "--json"];
+    assert_eq!(total(dir.path(), &q), 8);
+    let o = zhenggai(dir.path(), &["--index", "old", "index", "seeds"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(total(dir.path(), &q), 8);
+    let mut left: Vec<String> = std::fs::read_dir(&old)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("gen-"))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "CURRENT",
+            "dict.fst",
+            "notes.txt",
+            "zhenggai-index",
+            "zhenggai.lock"
+        ]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn names_that_are_not_utf8_do_not_collide() {

@@ -88,15 +88,10 @@ pub fn sync_dir(dir: &Path) {
 }
 
 /// The refusal for a folder zhenggai did not create.
-fn foreign(dir: &Path, legacy: bool) -> Error {
-    let reason = if legacy {
-        "这是旧版 zhenggai 建立的索引（没有 zhenggai-index 标记），不会改动；请删除该目录后重新运行 zhenggai index (an index written by an older zhenggai, without the zhenggai-index marker: it is left untouched; delete the folder and run `zhenggai index` again)"
-    } else {
-        "目录非空且不是 zhenggai 索引，不会写入或删除其中任何文件；请换一个空目录 (the folder is not empty and is not a zhenggai index: nothing in it is written or deleted; choose an empty or new folder)"
-    };
+fn foreign(dir: &Path) -> Error {
     Error::NotAnIndex {
         path: dir.to_path_buf(),
-        reason: reason.into(),
+        reason: "目录非空且不是 zhenggai 索引，不会写入或删除其中任何文件；请换一个空目录 (the folder is not empty and is not a zhenggai index: nothing in it is written or deleted; choose an empty or new folder)".into(),
     }
 }
 
@@ -116,17 +111,96 @@ pub fn check_writable(dir: &Path) -> Result<()> {
         let e = e.map_err(|e| Error::io(dir, e))?;
         names.push(e.file_name());
     }
-    // Hidden files, and the lock of another zhenggai creating the index at this
-    // moment, do not make the folder foreign.
+    // Hidden files, and what another zhenggai creating the index at this moment
+    // has written so far, do not make the folder foreign.
+    let marker_tmp = format!("{MARKER}.tmp");
     let visible: Vec<_> = names
         .iter()
-        .filter(|n| !n.as_encoded_bytes().starts_with(b".") && *n != LOCK)
+        .filter(|n| !n.as_encoded_bytes().starts_with(b"."))
+        .filter(|n| *n != LOCK && *n != marker_tmp.as_str())
         .collect();
     if visible.is_empty() {
         return Ok(());
     }
-    let legacy = names.iter().any(|n| n == "zhenggai.json");
-    Err(foreign(dir, legacy))
+    if legacy_files(dir).is_some() {
+        return Ok(());
+    }
+    Err(foreign(dir))
+}
+
+/// Whether `name` is a segment file name tantivy writes (`<32 hex digits>.<ext>`,
+/// `.del` files with an opstamp between).
+fn is_tantivy_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.split_once('.') else {
+        return false;
+    };
+    stem.len() == 32
+        && stem.bytes().all(|b| b.is_ascii_hexdigit())
+        && !ext.is_empty()
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+}
+
+/// The files of an index written by an older zhenggai (tantivy's files in the
+/// folder itself beside `zhenggai.json`, no marker), or `None` if `dir` does not
+/// hold one: its manifest, tantivy's `meta.json` and its list of the files it
+/// wrote must all be there. Only those files are named: the segment files tantivy
+/// listed, and the names zhenggai and tantivy gave their own files.
+fn legacy_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("zhenggai.json")).ok()?).ok()?;
+    let looks_ours = manifest.get("format").is_some_and(|f| f.is_u64())
+        && manifest.get("files").is_some_and(|f| f.is_object());
+    if !looks_ours || !dir.join("meta.json").is_file() {
+        return None;
+    }
+    let managed: Vec<String> =
+        serde_json::from_slice(&std::fs::read(dir.join(".managed.json")).ok()?).ok()?;
+    let mut out: Vec<PathBuf> = managed
+        .iter()
+        .filter(|n| is_tantivy_name(n))
+        .map(|n| dir.join(n))
+        .collect();
+    for n in [
+        "meta.json",
+        ".managed.json",
+        "zhenggai.json",
+        "zhenggai.json.tmp",
+        "vocab.txt",
+        "vocab.txt.tmp",
+        "dict.fst",
+        ".tantivy-meta.lock",
+        ".tantivy-writer.lock",
+    ] {
+        out.push(dir.join(n));
+    }
+    Some(out)
+}
+
+/// Deletes the files of an index of an older zhenggai in `dir`, if it holds one
+/// ([`legacy_files`]): the index is rebuilt in a generation, whatever else is in
+/// the folder stays. The three files that identify such an index go last, so an
+/// interrupted run is finished by the next.
+fn remove_legacy(dir: &Path) -> Result<()> {
+    let Some(files) = legacy_files(dir) else {
+        return Ok(());
+    };
+    let last = ["meta.json", ".managed.json", "zhenggai.json"];
+    let (late, early): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|p| p.file_name().is_some_and(|n| last.iter().any(|l| n == *l)));
+    let mut late = late;
+    late.sort_by_key(|p| {
+        last.iter()
+            .position(|l| p.file_name().is_some_and(|n| n == *l))
+    });
+    for p in early.into_iter().chain(late) {
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&p, e)),
+        }
+    }
+    Ok(())
 }
 
 /// The index folder, locked for writing: one writer at a time. The lock is released
@@ -139,28 +213,12 @@ pub struct Store {
 
 impl Store {
     /// Locks `dir` for writing, creating it (with the marker) if needed. If another
-    /// process holds the lock, calls `waiting` once and waits for it.
+    /// process holds the lock, calls `waiting` once and waits for it. An index of
+    /// an older zhenggai (no marker) has its own files deleted (see
+    /// [`legacy_files`]), to be rebuilt.
     pub fn lock(dir: &Path, waiting: &mut dyn FnMut()) -> Result<Store> {
         check_writable(dir)?;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        if !is_marked(dir) {
-            // Created at most once, even by two processes at the same moment.
-            let path = dir.join(MARKER);
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    f.write_all(MARKER_TEXT.as_bytes())
-                        .and_then(|()| f.sync_all())
-                        .map_err(|e| Error::io(&path, e))?;
-                    sync_dir(dir);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(Error::io(&path, e)),
-            }
-        }
         let path = dir.join(LOCK);
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -173,6 +231,11 @@ impl Store {
             waiting();
             FileExt::lock_exclusive(&file).map_err(|e| Error::io(&path, e))?;
         }
+        if !is_marked(dir) {
+            write_atomic(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+            sync_dir(dir);
+        }
+        remove_legacy(dir)?;
         Ok(Store {
             root: dir.to_path_buf(),
             _lock: file,
@@ -192,6 +255,7 @@ impl Store {
     /// Deletes what interrupted builds left: generations other than the live one and
     /// zhenggai's temporary files. Nothing else is touched.
     pub fn clean(&self) -> Result<()> {
+        remove_legacy(&self.root)?;
         let live = self.current();
         let entries = std::fs::read_dir(&self.root).map_err(|e| Error::io(&self.root, e))?;
         for e in entries.flatten() {
@@ -279,6 +343,17 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tantivy_names() {
+        assert!(is_tantivy_name("44fd5849cfd94b598ca6dc1d6ee68f98.store"));
+        assert!(is_tantivy_name("44fd5849cfd94b598ca6dc1d6ee68f98.12.del"));
+        assert!(!is_tantivy_name("thesis.docx"));
+        assert!(!is_tantivy_name("44fd5849cfd94b598ca6dc1d6ee68f98"));
+        assert!(!is_tantivy_name(
+            "../44fd5849cfd94b598ca6dc1d6ee68f98.store"
+        ));
+    }
 
     #[test]
     fn generation_names() {
