@@ -320,7 +320,12 @@ impl Store {
             .file_name()
             .and_then(|n| n.to_str())
             .filter(|n| parse_gen(n).is_some())
-            .ok_or_else(|| Error::io(gen, std::io::Error::other("not a generation folder")))?;
+            .ok_or_else(|| {
+                Error::io(
+                    gen,
+                    std::io::Error::other("不是索引的一代 (not a generation folder)"),
+                )
+            })?;
         write_atomic(&self.root.join(CURRENT), format!("{name}\n").as_bytes())?;
         sync_dir(&self.root);
         // The folder's own dict.fst, for readers given the folder rather than the
