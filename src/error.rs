@@ -30,11 +30,20 @@ pub enum Error {
     )]
     NoIndex(PathBuf),
     /// The index exists but cannot be opened or is inconsistent.
-    #[error("索引损坏或版本不符 (index at {path} is unusable): {reason}; 请用 `zhenggai index --rebuild` 重建")]
+    #[error("索引损坏或版本不符 (index at {path} is unusable): {reason}; 运行 `zhenggai index` 会修复或重建 (run `zhenggai index` to repair or rebuild it)")]
     CorruptIndex {
         /// The index directory.
         path: PathBuf,
         /// What is wrong with it.
+        reason: String,
+    },
+    /// A folder given as an index that zhenggai did not create: it is refused, and
+    /// nothing in it is written or deleted.
+    #[error("{path}: {reason}")]
+    NotAnIndex {
+        /// The folder.
+        path: PathBuf,
+        /// Why it is refused.
         reason: String,
     },
     /// The user dictionary given for a search differs from the one the index was built with.

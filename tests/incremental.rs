@@ -107,13 +107,16 @@ fn update_equals_rebuild() {
 #[test]
 fn bad_files_are_reported_and_do_not_stop_the_rest() {
     let corpus = common::corpus(&[("good.txt", "推进医共体建设。"), ("empty.txt", "   ")]);
-    std::fs::write(corpus.path().join("binary.dat"), [0u8, 159, 146, 150, 0, 1]).expect("write");
+    std::fs::write(corpus.path().join("binary.txt"), [0u8, 159, 146, 150, 0, 1]).expect("write");
+    // Not a kind of file zhenggai reads: skipped and counted, not an error.
+    std::fs::write(corpus.path().join("photo.png"), [0u8, 159, 146, 150, 0, 1]).expect("write");
     let index = tempfile::tempdir().expect("tempdir");
     let r = build(&BuildOptions::new(corpus.path(), index.path()), &mut |_| {}).expect("build");
     assert_eq!(r.files_seen, 3);
+    assert_eq!(r.skipped, 1);
     assert_eq!(r.files_indexed, 1);
     let bad = error_names(&r);
-    assert_eq!(bad, ["binary.dat", "empty.txt"]);
+    assert_eq!(bad, ["binary.txt", "empty.txt"]);
     let e = Engine::open(index.path()).expect("opens");
     assert_eq!(
         e.search(&SearchRequest::new("医共体"))

@@ -26,12 +26,39 @@ const DEFAULT_INDEX: &str = "index";
 const NO_MATCH: u8 = 1;
 /// Exit code for errors.
 const FAILURE: u8 = 2;
+/// Exit code of `index` when some files could not be read (the rest was indexed).
+const UNREADABLE: u8 = 3;
 
 /// Runs the command line and maps the outcome to an exit code. A closed pipe
-/// (`zhenggai search … | head`) ends the program quietly.
+/// (`zhenggai search … | head`) ends the program quietly. A panic (a garbled index
+/// file that the engine does not check) becomes a message and exit code 2.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let index = cli
+        .index
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+    let panicked = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let slot = panicked.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Ok(mut s) = slot.lock() {
+            if s.is_empty() {
+                *s = info.to_string();
+            }
+        }
+    }));
+    let outcome = match std::panic::catch_unwind(|| run(cli)) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let what = panicked.lock().map(|s| s.clone()).unwrap_or_default();
+            eprintln!(
+                "错误 (error): 读取索引 {} 时出错，索引文件可能已损坏；运行 `zhenggai index` 会检查并修复 (reading the index failed, its files may be damaged: run `zhenggai index` to check and repair it)\n  ({what})",
+                index.display()
+            );
+            return ExitCode::from(FAILURE);
+        }
+    };
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             let broken_pipe = |c: &(dyn std::error::Error + 'static)| {
@@ -46,6 +73,18 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("错误 (error): {e:#}");
+            let engine = |c: &(dyn std::error::Error + 'static)| {
+                matches!(
+                    c.downcast_ref::<zhenggai::Error>(),
+                    Some(zhenggai::Error::Tantivy(_))
+                )
+            };
+            if e.chain().any(engine) {
+                eprintln!(
+                    "索引 {} 的文件可能已损坏；运行 `zhenggai index` 会检查并修复 (the index's files may be damaged: run `zhenggai index` to check and repair it)",
+                    index.display()
+                );
+            }
             ExitCode::from(FAILURE)
         }
     }
@@ -85,15 +124,34 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     pb
 }
 
-fn build_index(corpus: &Path, index: &Path, a: &IndexArgs) -> Result<zhenggai::index::BuildReport> {
+fn build_index(
+    corpus: &Path,
+    index: &Path,
+    a: &IndexArgs,
+    if_missing: bool,
+) -> Result<zhenggai::index::BuildReport> {
     let mut opts = BuildOptions::new(corpus, index);
     opts.rebuild = a.rebuild;
     opts.threads = a.threads.unwrap_or(0);
     opts.user_dict = a.dict.clone();
+    opts.if_missing = if_missing;
+    let threads = zhenggai::index::writer::clamp_threads(opts.threads);
+    if opts.threads > threads {
+        eprintln!(
+            "提示 (note): --threads {} 超过本机可用的 {threads} 个线程，改用 {threads} (more threads than the machine has: using {threads})",
+            opts.threads
+        );
+    }
     let pb = progress_bar(a.quiet);
     let mut files_done = 0u64;
     let mut files_total = 0u64;
     let report = zhenggai::index::build(&opts, &mut |p| match p {
+        Progress::Waiting => pb.suspend(|| {
+            eprintln!(
+                "索引 {} 正在被另一个 zhenggai 进程写入，等待其完成… (another zhenggai process is writing this index: waiting for it)",
+                index.display()
+            )
+        }),
         Progress::Start { files, bytes } => {
             files_total = files;
             pb.set_length(bytes);
@@ -116,19 +174,122 @@ fn build_index(corpus: &Path, index: &Path, a: &IndexArgs) -> Result<zhenggai::i
     Ok(report)
 }
 
+/// The corpus an index was built from, if its manifest says. A corpus that is no
+/// longer there is an error: updating from another one would drop every file.
+fn built_from(index: &Path) -> Result<Option<PathBuf>> {
+    let Some(corpus) = zhenggai::index::ManifestHead::load(index).and_then(|h| h.corpus) else {
+        return Ok(None);
+    };
+    let corpus = PathBuf::from(corpus);
+    if !corpus.exists() {
+        bail!(
+            "索引 {} 是从 {} 建立的，该目录已不存在；请给出语料目录：zhenggai index 语料目录 (the index was built from {}, which is gone: name the corpus to index)",
+            index.display(),
+            corpus.display(),
+            corpus.display()
+        );
+    }
+    Ok(Some(corpus))
+}
+
 fn cmd_index(index: &Path, a: IndexArgs) -> Result<ExitCode> {
-    let corpus = a
-        .corpus
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
-    let report = build_index(&corpus, index, &a)?;
-    for (path, reason) in &report.errors {
+    // Without a corpus, an index is updated from the corpus it was built from.
+    let corpus = match a.corpus.clone() {
+        Some(c) => c,
+        None => built_from(index)?.unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS)),
+    };
+    let report = build_index(&corpus, index, &a, false)?;
+    if let Some(reason) = &report.repaired {
+        eprintln!(
+            "提示 (note): 原索引已损坏，已从头重建 (the index was damaged and has been rebuilt): {reason}"
+        );
+    }
+    for (path, reason) in &report.warnings {
         eprintln!("警告 (warning): {}: {reason}", path.display());
+    }
+    for (path, reason) in &report.errors {
+        eprintln!("无法读取 (unreadable): {}: {reason}", path.display());
     }
     if !a.quiet {
         eprintln!("{}", output::report_line(&report, index));
     }
-    Ok(ExitCode::SUCCESS)
+    if report.errors.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(UNREADABLE))
+    }
+}
+
+/// Opens the live generation of `index` for searching. A build that makes another
+/// generation live at that moment (and deletes the old one) is retried.
+fn open_engine(index: &Path) -> Result<Engine> {
+    let mut last = None;
+    for _ in 0..5 {
+        let gen = zhenggai::index::store::current(index);
+        let dir = gen.clone().unwrap_or_else(|| index.to_path_buf());
+        match Engine::open(&dir) {
+            Ok(e) => return Ok(e),
+            Err(e) => {
+                if zhenggai::index::store::current(index) == gen {
+                    return Err(e.into());
+                }
+                last = Some(e);
+            }
+        }
+    }
+    match last {
+        Some(e) => Err(e.into()),
+        None => bail!("索引 {} 无法打开 (cannot open the index)", index.display()),
+    }
+}
+
+/// Builds the default index from the seeds when a search finds none, or finds one
+/// that was built from the seeds and cannot be used (an older format, a damaged
+/// manifest). An index built from another corpus is never replaced: the search
+/// fails with a message instead.
+fn ensure_default_index(index: &Path, dict: Option<&Path>) -> Result<()> {
+    let seeds = Path::new(DEFAULT_CORPUS);
+    let missing = !zhenggai::index::exists(index);
+    let unusable = !missing && zhenggai::index::Manifest::load(index).is_err();
+    if !missing && !unusable {
+        return Ok(());
+    }
+    if unusable {
+        let from = zhenggai::index::ManifestHead::load(index).and_then(|h| h.corpus);
+        let ours = seeds.canonicalize().ok();
+        let from_seeds = from
+            .as_ref()
+            .is_some_and(|c| Some(PathBuf::from(c)) == ours);
+        if !from_seeds {
+            bail!(
+                "索引 {} 无法使用，而且不是从 {DEFAULT_CORPUS}/ 建立的，不会自动重建；请运行 `zhenggai index 语料目录 --rebuild` (the index cannot be used and was not built from {DEFAULT_CORPUS}/, so it is not rebuilt behind your back: run `zhenggai index CORPUS --rebuild`)",
+                index.display()
+            );
+        }
+        eprintln!(
+            "索引 {} 的格式已过时或清单损坏，正在从 {DEFAULT_CORPUS}/ 重建… (index format is outdated or its manifest is damaged: rebuilding from {DEFAULT_CORPUS}/)",
+            index.display()
+        );
+    } else {
+        eprintln!(
+            "索引 {} 不存在，正在从 {DEFAULT_CORPUS}/ 建立… (no index yet: building it from {DEFAULT_CORPUS}/)",
+            index.display()
+        );
+    }
+    let ia = IndexArgs {
+        corpus: None,
+        rebuild: unusable,
+        threads: None,
+        dict: dict.map(Path::to_path_buf),
+        quiet: true,
+    };
+    // Two first searches at once: the second waits for the first's build and then
+    // uses it (`if_missing`).
+    let report = build_index(seeds, index, &ia, missing)?;
+    if !report.existing {
+        eprintln!("{}", output::report_line(&report, index));
+    }
+    Ok(())
 }
 
 fn parse_status(list: &[String]) -> Result<Vec<Status>> {
@@ -150,37 +311,10 @@ fn parse_status(list: &[String]) -> Result<Vec<Status>> {
 }
 
 fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode> {
-    let missing = !zhenggai::index::exists(index);
-    let outdated = !missing
-        && matches!(
-            zhenggai::index::Manifest::load(index),
-            Err(zhenggai::Error::CorruptIndex { .. })
-        );
-    if (missing || outdated) && !index_given {
-        // First run from a fresh clone (or after an upgrade that changed the index
-        // format): build the default index from the seeds.
-        if missing {
-            eprintln!(
-                "索引 {} 不存在，正在从 {DEFAULT_CORPUS}/ 建立… (no index yet: building it from {DEFAULT_CORPUS}/)",
-                index.display()
-            );
-        } else {
-            eprintln!(
-                "索引 {} 的格式已过时，正在从 {DEFAULT_CORPUS}/ 重建… (index format is outdated: rebuilding from {DEFAULT_CORPUS}/)",
-                index.display()
-            );
-        }
-        let ia = IndexArgs {
-            corpus: None,
-            rebuild: true,
-            threads: None,
-            dict: a.dict.clone(),
-            quiet: true,
-        };
-        let report = build_index(Path::new(DEFAULT_CORPUS), index, &ia)?;
-        eprintln!("{}", output::report_line(&report, index));
+    if !index_given {
+        ensure_default_index(index, a.dict.as_deref())?;
     }
-    let engine = Engine::open(index)?;
+    let engine = open_engine(index)?;
     engine.check_user_dict(a.dict.as_deref())?;
     let req = SearchRequest {
         query: a.query.join(" "),
@@ -246,7 +380,7 @@ fn cmd_parse(file: &Path, json: bool) -> Result<ExitCode> {
 }
 
 fn cmd_show(index: &Path, id: &str, json: bool) -> Result<ExitCode> {
-    let engine = Engine::open(index)?;
+    let engine = open_engine(index)?;
     let hit = engine.get(id)?;
     let all = engine.records_of(&hit.source)?;
     let stdout = std::io::stdout();
@@ -263,7 +397,7 @@ fn cmd_similar(
     limit: usize,
     json: bool,
 ) -> Result<ExitCode> {
-    let engine = Engine::open(index)?;
+    let engine = open_engine(index)?;
     let (text, agency, own) = match (id, text) {
         (Some(id), _) => {
             let h = engine.get(id)?;

@@ -24,15 +24,17 @@ pub fn report_line(r: &BuildReport, index: &Path) -> String {
         "已更新索引"
     };
     format!(
-        "{action} {}：共 {} 个文件、{} 条记录。本次：{} 个文件（新读 {}，未变 {}，删除 {}），其中 {} 份通报，{} 个问题，{} 条措施，{} 个其他段落，{} 个错误，{:.1} 秒，{:.1} MB/s\n\
-         ({} files, {} records in the index; this run: {} files seen, {} read, {} unchanged, {} removed; {} notices, {} problems, {} measures, {} paragraphs read, {} errors, {:.1} s, {:.1} MB/s)",
+        "{action} {}：共 {} 个文件、{} 条记录。本次：{} 个文件（新读 {}，未变 {}，删除 {}，读不了而保留 {}），跳过 {} 个不索引的文件、{} 个隐藏文件，其中 {} 份通报，{} 个问题，{} 条措施，{} 个其他段落，{} 个错误，{} 个警告，{:.1} 秒，{:.1} MB/s\n\
+         ({} files, {} records in the index; this run: {} files seen, {} read, {} unchanged, {} removed, {} unreadable and kept; skipped {} files of other kinds and {} hidden; {} notices, {} problems, {} measures, {} paragraphs read, {} errors, {} warnings, {:.1} s, {:.1} MB/s)",
         index.display(),
         r.total_files, r.total_records,
-        r.files_seen, r.files_indexed, r.files_unchanged, r.files_removed,
-        r.notices, r.problems, r.measures, r.paragraphs, r.errors.len(), r.seconds, speed,
+        r.files_seen, r.files_indexed, r.files_unchanged, r.files_removed, r.files_kept,
+        r.skipped, r.hidden,
+        r.notices, r.problems, r.measures, r.paragraphs, r.errors.len(), r.warnings.len(), r.seconds, speed,
         r.total_files, r.total_records,
-        r.files_seen, r.files_indexed, r.files_unchanged, r.files_removed,
-        r.notices, r.problems, r.measures, r.paragraphs, r.errors.len(), r.seconds, speed,
+        r.files_seen, r.files_indexed, r.files_unchanged, r.files_removed, r.files_kept,
+        r.skipped, r.hidden,
+        r.notices, r.problems, r.measures, r.paragraphs, r.errors.len(), r.warnings.len(), r.seconds, speed,
     )
 }
 

@@ -1,13 +1,18 @@
 //! The index: schema, the manifest that records what was indexed, and building.
 //!
-//! An index directory holds tantivy's files, `zhenggai.json` (the manifest: format,
-//! dictionary fingerprint, and every indexed file with its content hash),
-//! `dict.fst` (the dictionary queries segment with) and `vocab.txt` (every word of
-//! the index, for literal matching across words; see [`vocab`]).
+//! An index folder holds generations (see [`store`]); the live one holds tantivy's
+//! files, `zhenggai.json` (the manifest: format, dictionary fingerprint, the corpus,
+//! every indexed file with its content hash, the tantivy commit it describes and
+//! checksums of the two files below), `dict.fst` (the dictionary queries segment
+//! with) and `vocab.txt` (every word of the index, for literal matching across
+//! words; see [`vocab`]). Functions taking a `dir` accept the index folder (they
+//! follow its live generation) or a generation folder.
 
 mod document;
+pub mod files;
 pub mod record;
 pub mod schema;
+pub mod store;
 pub mod vocab;
 pub mod writer;
 
@@ -83,12 +88,47 @@ pub struct Manifest {
     /// ahead of it: searches refuse it and the next build starts over.
     #[serde(default)]
     pub opstamp: u64,
+    /// The corpus folder (or file) the index was last built from, absolute.
+    #[serde(default)]
+    pub corpus: Option<String>,
+    /// xxh3 of `vocab.txt`, hex (empty: not checked).
+    #[serde(default)]
+    pub vocab_hash: String,
+    /// xxh3 of `dict.fst`, hex (empty: not checked).
+    #[serde(default)]
+    pub dict_hash: String,
+}
+
+/// What can be read of a manifest even when it is outdated: which corpus the index
+/// was built from.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct ManifestHead {
+    /// Layout version.
+    #[serde(default)]
+    pub format: u32,
+    /// The corpus the index was built from.
+    #[serde(default)]
+    pub corpus: Option<String>,
+}
+
+impl ManifestHead {
+    /// Reads what can be read of the manifest of `dir`, if it parses at all.
+    pub fn load(dir: &Path) -> Option<ManifestHead> {
+        let text = std::fs::read_to_string(store::resolve(dir).join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+/// xxh3 of a file's bytes, hex.
+pub fn file_hash(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
 }
 
 impl Manifest {
     /// Reads the manifest of `dir`.
     pub fn load(dir: &Path) -> Result<Manifest> {
-        let path = dir.join(MANIFEST);
+        let path = store::resolve(dir).join(MANIFEST);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::NoIndex(dir.to_path_buf())
@@ -114,15 +154,12 @@ impl Manifest {
         Ok(m)
     }
 
-    /// Writes the manifest atomically (temporary file, then rename).
+    /// Writes the manifest atomically (temporary file, fsync, rename).
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(MANIFEST);
-        let tmp = dir.join(format!("{MANIFEST}.tmp"));
+        let path = store::resolve(dir).join(MANIFEST);
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
-        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        Ok(())
+        store::write_atomic(&path, text.as_bytes())
     }
 
     /// Records indexed in all.
@@ -131,9 +168,11 @@ impl Manifest {
     }
 }
 
-/// Whether `dir` holds a zhenggai index.
+/// Whether `dir` holds a zhenggai index (a live generation, or a generation given
+/// directly).
 pub fn exists(dir: &Path) -> bool {
-    dir.join(MANIFEST).is_file() && dir.join("meta.json").is_file()
+    let g = store::resolve(dir);
+    g.join(MANIFEST).is_file() && g.join("meta.json").is_file()
 }
 
 /// Registers the analyzers on an index. The word analyzer needs the dictionary; an
@@ -163,11 +202,39 @@ fn check_complete(dir: &Path, index: &Index, manifest: &Manifest) -> Result<()> 
     }
 }
 
-/// Opens the tantivy index in `dir` for searching.
+/// Checks zhenggai's own files against the checksums the manifest holds: the
+/// vocabulary of generation `gen` and the dictionary `fst` a reader will load.
+pub fn check_files(gen: &Path, fst: &Path, manifest: &Manifest) -> Result<()> {
+    for (path, want) in [
+        (gen.join(vocab::VOCAB), &manifest.vocab_hash),
+        (fst.to_path_buf(), &manifest.dict_hash),
+    ] {
+        if want.is_empty() {
+            continue;
+        }
+        if &file_hash(&path)? != want {
+            return Err(Error::CorruptIndex {
+                path: gen.to_path_buf(),
+                reason: format!(
+                    "{} 校验和不符 (checksum mismatch: the file is damaged)",
+                    path.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Opens the tantivy index in `dir` for searching, after checking that its manifest
+/// describes its last commit and that `vocab.txt` and `dir/dict.fst` are intact.
 pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
+    // Engine::open reads `dict.fst` from the folder it was given.
+    let fst = dir.join(DICT_FST);
+    let gen = store::resolve(dir);
+    let dir = gen.as_path();
     let manifest = Manifest::load(dir)?;
     let index = Index::open_in_dir(dir).map_err(|e| Error::CorruptIndex {
         path: dir.to_path_buf(),
@@ -180,6 +247,7 @@ pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
         });
     }
     check_complete(dir, &index, &manifest)?;
+    check_files(dir, &fst, &manifest)?;
     register_tokenizers(&index, None);
     Ok((index, manifest))
 }

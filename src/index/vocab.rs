@@ -103,17 +103,20 @@ impl Vocabulary {
         Vocabulary { buf, max_chars }
     }
 
-    /// Writes `vocab.txt` in `dir` atomically.
+    /// Writes `vocab.txt` in `dir` atomically (temporary file, fsync, rename).
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(VOCAB);
-        let tmp = dir.join(format!("{VOCAB}.tmp"));
-        std::fs::write(&tmp, &self.buf).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        super::store::write_atomic(&dir.join(VOCAB), self.buf.as_bytes())
     }
 
-    /// Reads `vocab.txt` from `dir`.
+    /// xxh3 of the bytes [`Vocabulary::write`] writes, hex (the manifest keeps it).
+    pub fn hash(&self) -> String {
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(self.buf.as_bytes()))
+    }
+
+    /// Reads `vocab.txt` from `dir` (an index folder's live generation, or a
+    /// generation folder).
     pub fn load(dir: &Path) -> Result<Vocabulary> {
-        let path = dir.join(VOCAB);
+        let path = super::store::resolve(dir).join(VOCAB);
         let mut buf = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         if !buf.starts_with('\n') {
             buf.insert(0, '\n');

@@ -3,10 +3,13 @@
 //! Files are read and parsed in parallel (rayon), a chunk at a time so memory stays
 //! flat however large the corpus; tantivy's writer threads segment and index them.
 //! On an existing index only files whose content changed are re-read, and records of
-//! deleted files are removed. Files that cannot be read are reported by name and do
-//! not stop the rest.
+//! deleted files are removed. Files that cannot be read are reported by name, keep
+//! what the index already holds of them, and do not stop the rest.
+//!
+//! Every build writes a new generation beside the live one and makes it live only
+//! when it is complete (see [`super::store`]); one build runs at a time per index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,10 +19,12 @@ use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter};
 
 use super::document::{Backlog, FileValues, RecordDoc};
+use super::files::{self, CorpusFile};
 use super::record::{records, Record, RecordKind};
 use super::schema::{self, Fields};
+use super::store::Store;
 use super::vocab::Vocabulary;
-use super::{register_tokenizers, FileEntry, Manifest, DICT_FST, MANIFEST};
+use super::{register_tokenizers, FileEntry, Manifest, DICT_FST};
 use crate::error::{Error, Result};
 use crate::notice::Notice;
 use crate::segment::{Dictionary, Prepared};
@@ -32,6 +37,20 @@ const DOCSTORE_BLOCK: usize = 64 << 10;
 const BATCH_DOCS: usize = 64;
 /// Text waiting in tantivy's queue before the build waits ([`Backlog`]).
 const BACKLOG_BYTES: usize = 8 << 20;
+/// Most threads a build uses, whatever it is asked for.
+pub const MAX_THREADS: usize = 64;
+
+/// Threads a build uses when asked for `asked` (0: all cores): at least one, at most
+/// the machine's cores and [`MAX_THREADS`].
+pub fn clamp_threads(asked: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let limit = cores.min(MAX_THREADS);
+    if asked == 0 {
+        limit
+    } else {
+        asked.min(limit)
+    }
+}
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -42,12 +61,16 @@ pub struct BuildOptions {
     pub index: PathBuf,
     /// Rebuild from scratch instead of updating.
     pub rebuild: bool,
-    /// Threads for parsing and for tantivy's writer (0: all cores).
+    /// Threads for parsing and for tantivy's writer (0: all cores; see
+    /// [`clamp_threads`]).
     pub threads: usize,
     /// User dictionary (jieba format).
     pub user_dict: Option<PathBuf>,
     /// Memory budget of tantivy's writer, in bytes (shared by its threads).
     pub memory_budget: usize,
+    /// Build only if the index has no live generation once the lock is held (a
+    /// first search: another process may have built it meanwhile).
+    pub if_missing: bool,
 }
 
 impl BuildOptions {
@@ -60,6 +83,7 @@ impl BuildOptions {
             threads: 0,
             user_dict: None,
             memory_budget: 400 << 20,
+            if_missing: false,
         }
     }
 }
@@ -67,7 +91,8 @@ impl BuildOptions {
 /// What a build did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BuildReport {
-    /// Files found in the corpus.
+    /// Files found in the corpus (files zhenggai indexes, hidden and skipped ones
+    /// not counted).
     pub files_seen: usize,
     /// Files (re)indexed.
     pub files_indexed: usize,
@@ -75,6 +100,12 @@ pub struct BuildReport {
     pub files_unchanged: usize,
     /// Files gone from the corpus whose records were removed.
     pub files_removed: usize,
+    /// Files that could not be read this time and keep the records the index held.
+    pub files_kept: usize,
+    /// Hidden files and folders (names starting with `.`), not indexed.
+    pub hidden: usize,
+    /// Files of kinds zhenggai does not index (images, spreadsheets …), not indexed.
+    pub skipped: usize,
     /// Indexed files that parsed as notices.
     pub notices: usize,
     /// Problems in them.
@@ -85,10 +116,18 @@ pub struct BuildReport {
     pub paragraphs: usize,
     /// Bytes read.
     pub bytes: u64,
-    /// Files that could not be indexed, with the reason.
+    /// Files (by key) that could not be read or indexed, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Files indexed with a caveat (bytes that could not be decoded), with it.
+    pub warnings: Vec<(PathBuf, String)>,
     /// Whether the index was built from scratch.
     pub rebuilt: bool,
+    /// Why the previous index could not be updated and was rebuilt (damage found).
+    pub repaired: Option<String>,
+    /// The index already existed and nothing was done ([`BuildOptions::if_missing`]).
+    pub existing: bool,
+    /// Threads used.
+    pub threads: usize,
     /// Files the index holds after the build.
     pub total_files: usize,
     /// Records the index holds after the build.
@@ -100,6 +139,8 @@ pub struct BuildReport {
 /// Progress events for a progress bar.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress {
+    /// Another process is writing this index: the build waits for it.
+    Waiting,
     /// Work is known: files and bytes to read.
     Start {
         /// Files to read.
@@ -116,59 +157,6 @@ pub enum Progress {
     Commit,
 }
 
-/// Files of the corpus in a stable order, with the index directory left out, and the
-/// entries that could not be walked (a dangling link, a loop, an unreadable
-/// directory) with the reason: they are reported and do not stop the rest.
-type Walked = (Vec<PathBuf>, Vec<(PathBuf, String)>);
-
-fn corpus_files(corpus: &Path, index: &Path) -> Result<Walked> {
-    if corpus.is_file() {
-        return Ok((vec![corpus.to_path_buf()], Vec::new()));
-    }
-    if !corpus.is_dir() {
-        return Err(Error::io(
-            corpus,
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "语料目录不存在 (no such corpus directory)",
-            ),
-        ));
-    }
-    let index_abs = index.canonicalize().ok();
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(corpus)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let hidden =
-                e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-            let is_index = index_abs
-                .as_ref()
-                .is_some_and(|i| e.path().canonicalize().ok().as_ref() == Some(i));
-            !hidden && !is_index
-        });
-    let mut errors = Vec::new();
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| corpus.to_path_buf());
-                let reason = match e.io_error() {
-                    Some(io) => io.to_string(),
-                    None => e.to_string(),
-                };
-                errors.push((path, reason));
-            }
-        }
-    }
-    Ok((files, errors))
-}
-
 /// A file read and parsed, ready to index.
 struct Parsed {
     /// The content is what the index already holds: nothing else was done.
@@ -177,24 +165,32 @@ struct Parsed {
     entry: FileEntry,
     notice: Option<Notice>,
     records: Vec<Record>,
+    /// Why the file could not be read (it is then not indexed).
     error: Option<String>,
+    /// A caveat about a file that was indexed.
+    warning: Option<String>,
+}
+
+impl Parsed {
+    fn failed(source: String, entry: FileEntry, error: String) -> Parsed {
+        Parsed {
+            unchanged: false,
+            source,
+            entry,
+            notice: None,
+            records: Vec::new(),
+            error: Some(error),
+            warning: None,
+        }
+    }
 }
 
 /// Reads a file; unless its hash is `known` (already indexed), decodes and parses it.
-fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
-    let source = path.to_string_lossy().into_owned();
+fn read_and_parse(file: &CorpusFile, known: Option<&str>) -> Parsed {
+    let (path, source) = (&file.path, file.key.clone());
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            return Parsed {
-                unchanged: false,
-                source,
-                entry: FileEntry::default(),
-                notice: None,
-                records: Vec::new(),
-                error: Some(e.to_string()),
-            }
-        }
+        Err(e) => return Parsed::failed(source, FileEntry::default(), e.to_string()),
     };
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
     let mut entry = FileEntry {
@@ -210,6 +206,7 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
             notice: None,
             records: Vec::new(),
             error: None,
+            warning: None,
         };
     }
     match crate::read::decode_vec(path, bytes) {
@@ -225,7 +222,7 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
             entry.region = notice.region.clone().unwrap_or_default();
             entry.level = notice.level.clone().unwrap_or_default();
             entry.inspection = notice.inspection.kind.clone().unwrap_or_default();
-            let error = src.lossy.then(|| {
+            let warning = src.lossy.then(|| {
                 "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
             });
             Parsed {
@@ -234,7 +231,8 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
                 entry,
                 notice: Some(notice),
                 records: recs,
-                error,
+                error: None,
+                warning,
             }
         }
         Err(e) => {
@@ -242,14 +240,7 @@ fn read_and_parse(path: &Path, known: Option<&str>) -> Parsed {
                 Error::BadFile { reason, .. } => reason,
                 other => other.to_string(),
             };
-            Parsed {
-                unchanged: false,
-                source,
-                entry,
-                notice: None,
-                records: Vec::new(),
-                error: Some(reason),
-            }
+            Parsed::failed(source, entry, reason)
         }
     }
 }
@@ -291,70 +282,89 @@ fn send_records(
     Ok(())
 }
 
-/// Refuses to clear a directory that is not an index (or empty).
-fn check_clearable(dir: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    let names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    let ours = names.iter().any(|n| n == MANIFEST || n == "meta.json");
-    let empty = names.iter().all(|n| n.starts_with('.'));
-    if ours || empty {
-        Ok(())
-    } else {
-        Err(Error::BadFile {
-            path: dir.to_path_buf(),
-            reason: "目录非空且不是 zhenggai 索引，不会覆盖 (directory is not empty and is not a zhenggai index; refusing to overwrite)".into(),
-        })
-    }
-}
+/// Files parsed together at most.
+const CHUNK_FILES: usize = 64;
+/// Bytes of files parsed together at most (a single larger file is a chunk of its
+/// own): what a chunk's parsed notices and records hold grows with its bytes, so
+/// this bounds memory whatever the files' sizes.
+const CHUNK_BYTES: u64 = 16 << 20;
 
-fn clear_index_dir(dir: &Path) -> Result<()> {
-    check_clearable(dir)?;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.filter_map(|e| e.ok()) {
-            let name = e.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let p = e.path();
-            let r = if p.is_dir() {
-                std::fs::remove_dir_all(&p)
-            } else {
-                std::fs::remove_file(&p)
-            };
-            r.map_err(|err| Error::io(&p, err))?;
+/// Consecutive ranges of files (by their sizes) of at most [`CHUNK_FILES`] files
+/// and [`CHUNK_BYTES`] bytes, except a larger file alone.
+fn chunk_ranges(sizes: &[u64]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, &size) in sizes.iter().enumerate() {
+        if i > start && (i - start == CHUNK_FILES || bytes + size > CHUNK_BYTES) {
+            out.push(start..i);
+            (start, bytes) = (i, 0);
         }
+        bytes += size;
     }
-    Ok(())
-}
-
-/// Whether the index in `dir` is the one `manifest` describes.
-fn complete(dir: &Path, manifest: &Manifest) -> bool {
-    Index::open_in_dir(dir)
-        .ok()
-        .and_then(|i| super::is_complete(&i, manifest).ok())
-        .unwrap_or(false)
+    if start < sizes.len() {
+        out.push(start..sizes.len());
+    }
+    out
 }
 
 /// Reads and parses a chunk of files in parallel.
-/// `known` maps source paths to the content hash the index holds.
+/// `known` maps keys to the content hash the index holds.
 fn parse_chunk(
     pool: &rayon::ThreadPool,
-    chunk: &[PathBuf],
+    chunk: &[CorpusFile],
     known: &HashMap<String, String>,
 ) -> Vec<Parsed> {
     pool.install(|| {
         chunk
             .par_iter()
-            .map(|p| {
-                let hash = known.get(p.to_string_lossy().as_ref());
-                read_and_parse(p, hash.map(String::as_str))
-            })
+            .map(|f| read_and_parse(f, known.get(&f.key).map(String::as_str)))
             .collect()
+    })
+}
+
+/// Runs `f`, turning a panic inside tantivy (a garbled file) into an error.
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> std::result::Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("读取索引文件时出错 (reading an index file failed)".into()),
+    }
+}
+
+/// The manifest of the live generation `gen` if it can be updated: `Ok(None)` if it
+/// was segmented with another dictionary, `Err` with what is wrong if it is damaged
+/// (unreadable manifest, a commit the manifest does not describe, a file whose
+/// checksum fails, a missing segment).
+fn updatable(gen: &Path, fingerprint: u64) -> std::result::Result<Option<Manifest>, String> {
+    guarded(|| {
+        let m = Manifest::load(gen)?;
+        if m.dict_fingerprint != fingerprint {
+            return Ok(None);
+        }
+        let index = Index::open_in_dir(gen)?;
+        if !super::is_complete(&index, &m)? {
+            return Err(Error::CorruptIndex {
+                path: gen.to_path_buf(),
+                reason: "清单与索引提交不符 (the manifest does not describe the last commit)"
+                    .into(),
+            });
+        }
+        let damaged = index.validate_checksum()?;
+        if let Some(p) = damaged.iter().next() {
+            return Err(Error::CorruptIndex {
+                path: gen.to_path_buf(),
+                reason: format!(
+                    "{} 个文件校验和不符，如 {} ({} damaged files)",
+                    damaged.len(),
+                    p.display(),
+                    damaged.len()
+                ),
+            });
+        }
+        // Opens every segment's files: a missing one is an error here.
+        index.reader()?.searcher();
+        super::check_files(gen, &gen.join(DICT_FST), &m)?;
+        Ok(Some(m))
     })
 }
 
@@ -362,48 +372,61 @@ fn parse_chunk(
 pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<BuildReport> {
     let started = Instant::now();
     let mut report = BuildReport::default();
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads = clamp_threads(opts.threads);
+    report.threads = threads;
+    if !opts.corpus.exists() {
+        return Err(Error::io(
+            &opts.corpus,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "语料目录不存在 (no such corpus directory)",
+            ),
+        ));
+    }
+    let store = Store::lock(&opts.index, &mut || progress(Progress::Waiting))?;
+    if opts.if_missing && store.current().is_some_and(|g| super::exists(&g)) {
+        report.existing = true;
+        return Ok(report);
+    }
+    store.clean()?;
     // Loading the dictionary and building jieba's trie takes about half a second:
     // it runs beside reading and parsing the first files.
     let user_dict = opts.user_dict.clone();
     let dict_job = std::thread::spawn(move || Prepared::load(user_dict.as_deref()));
     let (fingerprint, user_hash) = Dictionary::fingerprint(opts.user_dict.as_deref())?;
 
-    let previous = if super::exists(&opts.index) && !opts.rebuild {
-        match Manifest::load(&opts.index) {
-            Ok(m) if m.dict_fingerprint == fingerprint && complete(&opts.index, &m) => Some(m),
-            // Another dictionary or format, or an interrupted build: every file must
-            // be segmented again.
-            _ => None,
-        }
-    } else {
-        None
+    let live = store.current();
+    let previous = match &live {
+        Some(gen) if !opts.rebuild => match updatable(gen, fingerprint) {
+            Ok(Some(m)) => Some((gen.clone(), m)),
+            // Another dictionary: every file must be segmented again.
+            Ok(None) => None,
+            Err(reason) => {
+                report.repaired = Some(reason);
+                None
+            }
+        },
+        _ => None,
     };
-    if previous.is_none() {
-        check_clearable(&opts.index)?;
-    }
-    let rebuilt = previous.is_none();
-    // Deleting the old index's files waits on the disk (40 ms for the 60 MB law index,
-    // more for larger ones): it runs beside loading the dictionary and reading the
-    // first files, and nothing is written to the directory until it is done.
-    let clearing = rebuilt.then(|| {
-        let dir = opts.index.clone();
-        std::thread::spawn(move || clear_index_dir(&dir))
-    });
-    let mut manifest = previous.unwrap_or_else(|| Manifest {
-        format: schema::FORMAT,
-        dict_fingerprint: fingerprint,
-        dict_total: 0,
-        user_dict_hash: user_hash,
-        user_dict: opts.user_dict.clone(),
-        files: BTreeMap::new(),
-        opstamp: 0,
-    });
-    let (files, walk_errors) = corpus_files(&opts.corpus, &opts.index)?;
+    report.rebuilt = previous.is_none();
+    let walk = files::walk(&opts.corpus, &opts.index)?;
+    let gen = store.new_generation()?;
+    let mut manifest = match previous {
+        Some((old, m)) => {
+            store.seed_from(&old, &gen)?;
+            m
+        }
+        None => Manifest {
+            format: schema::FORMAT,
+            dict_fingerprint: fingerprint,
+            dict_total: 0,
+            user_dict_hash: user_hash,
+            user_dict: opts.user_dict.clone(),
+            files: BTreeMap::new(),
+            ..Manifest::default()
+        },
+    };
+    manifest.corpus = Some(walk.root.to_string_lossy().into_owned());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -413,7 +436,12 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         .iter()
         .map(|(k, e)| (k.clone(), e.hash.clone()))
         .collect();
-    let mut chunks = files.chunks(64);
+    let sizes: Vec<u64> = walk
+        .files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let mut chunks = chunk_ranges(&sizes).into_iter().map(|r| &walk.files[r]);
     let mut ahead: Vec<Vec<Parsed>> = Vec::new();
     while !dict_job.is_finished() {
         match chunks.next() {
@@ -426,16 +454,19 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         .map_err(|_| Error::PlainIo(std::io::Error::other("dictionary thread panicked")))??;
     manifest.dict_total = total;
 
-    if let Some(job) = clearing {
-        job.join().map_err(|_| {
-            Error::PlainIo(std::io::Error::other("index clearing thread panicked"))
-        })??;
-        report.rebuilt = true;
-    }
-    std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
-    // The query dictionary is written beside the indexing.
-    let fst_path = opts.index.join(DICT_FST);
-    let fst_job = std::thread::spawn(move || fst.write(&fst_path));
+    // The query dictionary is written beside the indexing (an update keeps the live
+    // generation's, linked above: same dictionary).
+    let fst_path = gen.join(DICT_FST);
+    let fst_job = (!fst_path.is_file()).then(|| {
+        std::thread::spawn(move || -> Result<()> {
+            let tmp = fst_path.with_extension("fst.tmp");
+            fst.write(&tmp)?;
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &fst_path).map_err(|e| Error::io(&fst_path, e))
+        })
+    });
 
     let index = if report.rebuilt {
         // Documents are stored in 64 KiB blocks instead of tantivy's 16 KiB: lz4 sets
@@ -449,15 +480,15 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
         Index::builder()
             .schema(schema::build())
             .settings(settings)
-            .create_in_dir(&opts.index)?
+            .create_in_dir(&gen)?
     } else {
-        Index::open_in_dir(&opts.index).map_err(|e| Error::CorruptIndex {
-            path: opts.index.clone(),
+        Index::open_in_dir(&gen).map_err(|e| Error::CorruptIndex {
+            path: gen.clone(),
             reason: e.to_string(),
         })?
     };
     let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::CorruptIndex {
-        path: opts.index.clone(),
+        path: gen.clone(),
         reason: "字段不符 (schema mismatch)".into(),
     })?;
     register_tokenizers(&index, Some(Arc::new(jieba)));
@@ -472,30 +503,35 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     }
 
     // Which files to (re)read.
-    report.files_seen = files.len();
-    report.errors.extend(walk_errors);
-    let current: std::collections::HashSet<String> = files
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    for gone in manifest
-        .files
-        .keys()
-        .filter(|k| !current.contains(*k))
-        .cloned()
-        .collect::<Vec<_>>()
-    {
-        writer.delete_term(fields.file_term(&gone));
-        manifest.files.remove(&gone);
+    report.files_seen = walk.files.len();
+    report.hidden = walk.hidden;
+    report.skipped = walk.skipped;
+    report.errors.extend(
+        walk.errors
+            .iter()
+            .map(|(k, r)| (PathBuf::from(k), r.clone())),
+    );
+    let current: HashSet<&str> = walk.files.iter().map(|f| f.key.as_str()).collect();
+    let mut gone = Vec::new();
+    for key in manifest.files.keys() {
+        if current.contains(key.as_str()) {
+            continue;
+        }
+        if files::under_any(key, &walk.unlisted) {
+            // Under a folder (or behind a link) that could not be read now: kept.
+            report.files_kept += 1;
+        } else {
+            gone.push(key.clone());
+        }
+    }
+    for key in gone {
+        writer.delete_term(fields.file_term(&key));
+        manifest.files.remove(&key);
         report.files_removed += 1;
     }
-    let total_bytes: u64 = files
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let total_bytes: u64 = sizes.iter().sum();
     progress(Progress::Start {
-        files: files.len() as u64,
+        files: walk.files.len() as u64,
         bytes: total_bytes,
     });
 
@@ -517,16 +553,26 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 notice,
                 records,
                 error,
+                warning,
                 ..
             } = p;
+            if let Some(e) = error {
+                // Not readable now: what the index holds of it stays until the file
+                // is gone.
+                if manifest.files.contains_key(&source) {
+                    report.files_kept += 1;
+                }
+                report.errors.push((PathBuf::from(&source), e));
+                continue;
+            }
+            let Some(notice) = notice else { continue };
             if manifest.files.contains_key(&source) {
                 writer.delete_term(fields.file_term(&source));
                 manifest.files.remove(&source);
             }
-            if let Some(e) = error {
-                report.errors.push((PathBuf::from(&source), e));
+            if let Some(w) = warning {
+                report.warnings.push((PathBuf::from(&source), w));
             }
-            let Some(notice) = notice else { continue };
             report.files_indexed += 1;
             if notice.is_notice {
                 report.notices += 1;
@@ -539,22 +585,37 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
                 }
             }
             let shared = FileValues::of(&notice, &source);
+            // The records hold what they need of the notice: a large file's text is
+            // not kept twice while it is indexed.
+            drop(notice);
             send_records(&writer, &backlog, fields, &shared, records)?;
             manifest.files.insert(source, entry);
         }
+    }
+    report.total_files = manifest.files.len();
+    report.total_records = manifest.records();
+    if !report.rebuilt && report.files_indexed == 0 && report.files_removed == 0 {
+        // Nothing changed: the live generation stays, the new one goes.
+        drop(writer);
+        drop(index);
+        std::fs::remove_dir_all(&gen).map_err(|e| Error::io(&gen, e))?;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
     }
     progress(Progress::Commit);
     let mut writer = writer;
     manifest.opstamp = writer.commit()?;
     writer.wait_merging_threads()?;
-    Vocabulary::collect(&index, &[fields.text, fields.problem, fields.category])?
-        .write(&opts.index)?;
-    fst_job
-        .join()
-        .map_err(|_| Error::PlainIo(std::io::Error::other("dictionary thread panicked")))??;
-    manifest.save(&opts.index)?;
-    report.total_files = manifest.files.len();
-    report.total_records = manifest.records();
+    let vocab = Vocabulary::collect(&index, &[fields.text, fields.problem, fields.category])?;
+    vocab.write(&gen)?;
+    manifest.vocab_hash = vocab.hash();
+    if let Some(job) = fst_job {
+        job.join()
+            .map_err(|_| Error::PlainIo(std::io::Error::other("dictionary thread panicked")))??;
+    }
+    manifest.dict_hash = super::file_hash(&gen.join(DICT_FST))?;
+    manifest.save(&gen)?;
+    store.publish(&gen)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
@@ -614,6 +675,15 @@ mod tests {
             level: "".into(),
             date: 0,
         }
+    }
+
+    #[test]
+    fn chunks_are_bounded_by_files_and_bytes() {
+        assert_eq!(chunk_ranges(&[]), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(chunk_ranges(&[1; 130]), [0..64, 64..128, 128..130]);
+        let big = CHUNK_BYTES;
+        assert_eq!(chunk_ranges(&[1, big, 1, 1]), [0..1, 1..2, 2..4]);
+        assert_eq!(chunk_ranges(&[big / 2, big / 2, 1]), [0..2, 2..3]);
     }
 
     #[test]
