@@ -125,6 +125,35 @@ struct Parser {
 /// Deepest nesting of parentheses and NOT a query may have.
 const MAX_DEPTH: usize = 64;
 
+/// Longest query, in characters. A word is matched through every piece of it the
+/// index's vocabulary holds ([`super::literal`]), so the work grows with its length;
+/// a pasted sentence or two fits.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// Most words and phrases a query may hold (each is matched in two fields and
+/// ranked in three, and synonyms add their own).
+pub const MAX_QUERY_TERMS: usize = 32;
+
+/// Checks that text given to search for is at most [`MAX_QUERY_CHARS`] long; `zh`
+/// and `en` name it in the message (`查询`/`query`, `--category` …).
+///
+/// ```
+/// use zhenggai::search::query::{check_length, MAX_QUERY_CHARS};
+/// assert!(check_length("查询", "query", &"医".repeat(MAX_QUERY_CHARS)).is_ok());
+/// let e = check_length("查询", "query", &"医".repeat(MAX_QUERY_CHARS + 1)).unwrap_err();
+/// assert!(e.to_string().contains("1000"));
+/// ```
+pub fn check_length(zh: &str, en: &str, text: &str) -> Result<()> {
+    if text.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(Error::BadQuery(format!(
+            "{zh}过长：最多 {MAX_QUERY_CHARS} 个字符，给出 {n} 个 \
+             ({en} too long: at most {MAX_QUERY_CHARS} characters, {n} given)",
+            n = text.chars().count()
+        )));
+    }
+    Ok(())
+}
+
 impl Parser {
     fn peek(&self) -> Option<&Lex> {
         self.toks.get(self.pos)
@@ -213,9 +242,20 @@ impl Parser {
 /// assert!(parse(&"(".repeat(1000)).is_err());
 /// ```
 pub fn parse(input: &str) -> Result<Option<Expr>> {
+    check_length("查询", "query", input)?;
     let toks = lex(input)?;
     if toks.is_empty() {
         return Ok(None);
+    }
+    let terms = toks
+        .iter()
+        .filter(|t| matches!(t, Lex::Word(_) | Lex::Phrase(_)))
+        .count();
+    if terms > MAX_QUERY_TERMS {
+        return Err(Error::BadQuery(format!(
+            "查询词过多：{terms} 个，最多 {MAX_QUERY_TERMS} 个 \
+             (too many search words: {terms}, at most {MAX_QUERY_TERMS})"
+        )));
     }
     let mut p = Parser {
         toks,
