@@ -271,6 +271,32 @@ pub fn parse(input: &str) -> Result<Option<Expr>> {
     Ok(e.prune())
 }
 
+/// A word or phrase as the lexer reads it back: bare if it can stand as a word,
+/// else quoted with quotes it does not hold.
+fn word(t: &str) -> Option<String> {
+    let folded = |c: char| fold_width(&c.to_string()).chars().next().unwrap_or(c);
+    let bare = !t.is_empty()
+        && !matches!(t, "OR" | "AND" | "&" | "&&" | "NOT")
+        && t.chars()
+            .next()
+            .is_some_and(|c| !matches!(folded(c), '-' | '"') && !matches!(c, '“' | '”' | '「'))
+        && t.chars()
+            .all(|c| !c.is_whitespace() && !matches!(folded(c), '(' | ')' | '"' | '|') && c != '“');
+    if bare {
+        return Some(t.to_string());
+    }
+    let holds = |cs: &[char]| t.chars().any(|c| cs.contains(&c));
+    if !holds(&['"', '＂', '”']) {
+        Some(format!("\"{t}\""))
+    } else if !holds(&['”', '"']) {
+        Some(format!("“{t}”"))
+    } else if !holds(&['」']) {
+        Some(format!("「{t}」"))
+    } else {
+        None
+    }
+}
+
 /// Prunes the parts of an AND or OR; one part left stands alone.
 fn prune_list(v: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Option<Expr> {
     let mut v: Vec<Expr> = v.into_iter().filter_map(Expr::prune).collect();
@@ -291,6 +317,42 @@ impl Expr {
             Expr::And(v) => prune_list(v, Expr::And),
             Expr::Or(v) => prune_list(v, Expr::Or),
         }
+    }
+
+    /// The query written back in the query language, so that [`parse`] gives this
+    /// expression again; `None` if a phrase holds every kind of closing quote.
+    ///
+    /// ```
+    /// use zhenggai::search::query::parse;
+    /// let e = parse("(公车 | 公务用车) -“家庭 医生”").unwrap().unwrap();
+    /// assert_eq!(e.to_query().unwrap(), "(公车 OR 公务用车) NOT \"家庭 医生\"");
+    /// assert_eq!(parse(&e.to_query().unwrap()).unwrap(), Some(e));
+    /// ```
+    pub fn to_query(&self) -> Option<String> {
+        Some(match self {
+            Expr::Term(t) => word(t)?,
+            Expr::Not(x) => format!("NOT {}", x.grouped(true)?),
+            Expr::And(v) => v
+                .iter()
+                .map(|x| x.grouped(true))
+                .collect::<Option<Vec<_>>>()?
+                .join(" "),
+            Expr::Or(v) => v
+                .iter()
+                .map(|x| x.grouped(matches!(x, Expr::Or(_))))
+                .collect::<Option<Vec<_>>>()?
+                .join(" OR "),
+        })
+    }
+
+    /// [`Expr::to_query`], in parentheses if `group` and it is an AND or an OR.
+    fn grouped(&self, group: bool) -> Option<String> {
+        let q = self.to_query()?;
+        Some(if group && matches!(self, Expr::And(_) | Expr::Or(_)) {
+            format!("({q})")
+        } else {
+            q
+        })
     }
 
     /// Every word and phrase of the query, with whether it counts for a match
