@@ -170,3 +170,54 @@ pub(crate) fn find_record(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, INDEXED, STORED};
+    use tantivy::{doc, Index, IndexWriter};
+
+    /// Finds every record of file 7 in one segment whose documents hold the record
+    /// numbers `order` (file 8's records between them), as a merge of segments can
+    /// leave them.
+    fn check(order: &[u64]) {
+        let mut b = Schema::builder();
+        let file = b.add_u64_field("file", INDEXED | STORED);
+        let n = b.add_u64_field("n", STORED);
+        let index = Index::create_in_ram(b.build());
+        let mut w: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (i, &k) in order.iter().enumerate() {
+            w.add_document(doc!(file => 7u64, n => k)).unwrap();
+            if i % 3 == 1 {
+                w.add_document(doc!(file => 8u64, n => k)).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = Term::from_field_u64(file, 7);
+        let max = order.iter().copied().max().unwrap_or(0);
+        for k in 1..=max {
+            let at = find_record(&searcher, file, &term, n, k, true).unwrap();
+            let at = at.unwrap_or_else(|| panic!("{k} in {order:?}"));
+            let d: TantivyDocument = searcher.doc(at).unwrap();
+            assert_eq!(d.get_first(n).and_then(|v| v.as_u64()), Some(k));
+            assert_eq!(d.get_first(file).and_then(|v| v.as_u64()), Some(7));
+        }
+        for exists in [false, true] {
+            assert_eq!(
+                find_record(&searcher, file, &term, n, max + 1, exists).unwrap(),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn records_are_found_in_any_order_of_runs() {
+        check(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        check(&[5, 6, 7, 1, 2, 9, 3, 4, 8]);
+        check(&[9, 8, 7, 6, 5, 4, 3, 2, 1]);
+        check(&[3, 1, 2]);
+        let long: Vec<u64> = (101..=300).chain(1..=100).collect();
+        check(&long);
+    }
+}
