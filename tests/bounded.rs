@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use zhenggai::error::Error;
 use zhenggai::index::record::{records, Record};
 use zhenggai::search::query::{MAX_QUERY_CHARS, MAX_QUERY_TERMS};
-use zhenggai::search::{Engine, SearchRequest, MAX_WINDOW};
+use zhenggai::search::{Engine, SearchRequest, MAX_SIMILAR_CHARS, MAX_WINDOW};
 
 /// A notice of `problems` problems of three measures each, in the plain format the
 /// parser reads (问题 `k` mentions 关键词`k` and, in every measure, 整改).
@@ -195,6 +195,44 @@ fn a_huge_limit_counts_every_hit_and_shows_at_most_the_window() {
         let r = e.search(&req).expect("search");
         assert_eq!((r.total, r.hits.len()), (want, 0));
     }
+}
+
+#[test]
+fn similar_with_a_huge_limit_stops_at_the_window() {
+    let (_, e, recs) = engine();
+    // Every measure says 整改: more similar measures than the window holds.
+    assert!(
+        recs.iter()
+            .filter(|r| r.problem_n > 0 && r.text.contains("整改"))
+            .count()
+            > MAX_WINDOW
+    );
+    let hits = e
+        .similar("开展专项整治,整改到位", None, None, usize::MAX)
+        .expect("similar");
+    assert_eq!(hits.len(), MAX_WINDOW);
+    // A long text is read up to MAX_SIMILAR_CHARS.
+    let long = "整改".repeat(MAX_SIMILAR_CHARS);
+    assert_eq!(e.similar(&long, None, None, 3).expect("similar").len(), 3);
+}
+
+#[test]
+fn long_filters_are_refused_naming_the_limit() {
+    let (_, e, _) = engine();
+    let mut req = SearchRequest::new("整改");
+    req.category = Some("类".repeat(MAX_QUERY_CHARS + 1));
+    let msg = bad_query(e.search(&req));
+    assert!(
+        msg.contains("--category too long: at most 1000 characters, 1001 given"),
+        "{msg}"
+    );
+    let mut req = SearchRequest::new("整改");
+    req.agency = Some("局".repeat(5_000));
+    let msg = bad_query(e.search(&req));
+    assert!(
+        msg.contains("--agency too long: at most 1000 characters, 5000 given"),
+        "{msg}"
+    );
 }
 
 #[test]
