@@ -15,6 +15,13 @@
 //! a letter or digit run is one token in the text (the query's first run may end
 //! one, its last begin one), punctuation one empty position.
 //!
+//! A run of letters and digits longer than [`ALNUM_CHUNK`] chars is several tokens,
+//! chunks of that many chars ([`crate::segment::CHUNK_MARK`] ends all but the last),
+//! and is spelled across them like a CJK run across jieba's words. The chunks where
+//! a match may begin are few (only long runs make them) and found with one
+//! vocabulary scan; a query's piece of letters and digits followed by more of the
+//! query must end its run, so it does not end on a chunk that the run goes on after.
+//!
 //! The one approximation: for punctuation inside a query, the empty position is
 //! checked only by distance, so `体，建` would also accept a single word between
 //! 体 and 建 that this search did not look at.

@@ -2,7 +2,8 @@
 //!
 //! One analyzer feeds the index ([`analyze`], as a tantivy tokenizer
 //! [`WordTokenizer`]): jieba-rs `cut` (HMM on) over each run of CJK characters,
-//! runs of letters and digits as whole tokens, positions recorded. Its tokens
+//! runs of letters and digits as whole tokens (chunks of [`ALNUM_CHUNK`] chars if
+//! longer), positions recorded. Its tokens
 //! partition the text, so they serve both ends of a search: ranking (a record that
 //! holds the query as a jieba word scores higher) and matching (a query is found
 //! wherever its characters stand together, whatever jieba made of them, by
@@ -405,7 +406,9 @@ enum Cut {
 /// them can be found again from the tokens (see [`crate::search::literal`]):
 /// - a run of CJK characters is cut by jieba-rs (`cut`, HMM on) into words at
 ///   consecutive positions;
-/// - a run of letters and digits is one token;
+/// - a run of letters and digits is one token, or if longer than [`ALNUM_CHUNK`]
+///   chars, chunks of that many chars at consecutive positions, all but the last
+///   ending with [`CHUNK_MARK`];
 /// - punctuation and whitespace take no token but leave one empty position, so
 ///   that nothing matches across them; whitespace between two CJK characters is
 ///   ignored.
