@@ -54,12 +54,21 @@ struct GroupWeight {
 }
 
 /// The lead of every record of the segment (0 where absent: heads, paragraphs; a
-/// segment of heads only has no lead column at all).
-fn leads(reader: &SegmentReader) -> tantivy::Result<Arc<dyn ColumnValues<u64>>> {
+/// segment of heads only has no lead column at all). A column that does not cover
+/// every record of the segment (a damaged file) is an error, not a read out of
+/// bounds.
+pub(crate) fn leads(reader: &SegmentReader) -> tantivy::Result<Arc<dyn ColumnValues<u64>>> {
     let column = reader
         .fast_fields()
         .column_opt::<u64>(LEAD)?
         .unwrap_or_else(|| Column::build_empty_column(reader.max_doc()));
+    if column.num_docs() < reader.max_doc() {
+        return Err(tantivy::TantivyError::InternalError(format!(
+            "“{LEAD}” 列短于段 (the {LEAD} column holds {} of {} records)",
+            column.num_docs(),
+            reader.max_doc()
+        )));
+    }
     Ok(column.first_or_default_col(0))
 }
 
@@ -137,7 +146,12 @@ impl DocSet for GroupScorer {
             self.doc += 1;
             return self.doc;
         }
-        let head = self.inner.advance();
+        let mut head = self.inner.advance();
+        if head < self.end {
+            // Heads come after the group before them; a damaged lead column could
+            // say otherwise, and doc ids must still only go forward.
+            head = self.inner.seek(self.end);
+        }
         self.enter(head);
         self.doc
     }

@@ -15,6 +15,13 @@
 //! a letter or digit run is one token in the text (the query's first run may end
 //! one, its last begin one), punctuation one empty position.
 //!
+//! A run of letters and digits longer than [`ALNUM_CHUNK`] chars is several tokens,
+//! chunks of that many chars ([`crate::segment::CHUNK_MARK`] ends all but the last),
+//! and is spelled across them like a CJK run across jieba's words. The chunks where
+//! a match may begin are few (only long runs make them) and found with one
+//! vocabulary scan; a query's piece of letters and digits followed by more of the
+//! query must end its run, so it does not end on a chunk that the run goes on after.
+//!
 //! The one approximation: for punctuation inside a query, the empty position is
 //! checked only by distance, so `体，建` would also accept a single word between
 //! 体 and 建 that this search did not look at.
@@ -30,7 +37,7 @@ use tantivy::{
 };
 
 use crate::index::vocab::Vocabulary;
-use crate::segment::{pattern, Piece};
+use crate::segment::{pattern, Piece, ALNUM_CHUNK, CHUNK_MARK};
 
 /// A word contains the whole literal: its records match without further checks.
 const CONTAINS: u64 = 1 << 63;
@@ -71,6 +78,32 @@ fn all_bounds(s: &str) -> Vec<usize> {
         .collect()
 }
 
+/// `s` cut as the analyzer cuts a long run of letters and digits, from a chunk
+/// boundary: the full chunks more of the run follows (with their mark, as the index
+/// holds them), and the last part, 1 to [`ALNUM_CHUNK`] chars (empty only if `s`
+/// is).
+fn tile(s: &str) -> (Vec<String>, &str) {
+    let mut full = Vec::new();
+    let mut rest = s;
+    while let Some((end, _)) = rest.char_indices().nth(ALNUM_CHUNK) {
+        let mut w = rest[..end].to_string();
+        w.push(CHUNK_MARK);
+        full.push(w);
+        rest = &rest[end..];
+    }
+    (full, rest)
+}
+
+/// The chunks of `chunks` (words of the vocabulary that continue a long run) that
+/// end with `s`.
+fn chunks_ending_with<'v>(chunks: &[&'v str], s: &str) -> Vec<&'v str> {
+    chunks
+        .iter()
+        .copied()
+        .filter(|w| w.strip_suffix(CHUNK_MARK).is_some_and(|c| c.ends_with(s)))
+        .collect()
+}
+
 impl Literal {
     /// Prepares `text`; `None` if it has nothing searchable.
     pub fn new(text: &str, vocab: &Vocabulary) -> Option<Literal> {
@@ -84,7 +117,39 @@ impl Literal {
         };
         let n = pieces.len();
         let max = vocab.max_chars();
-        if let [Piece::Han(r)] = pieces.as_slice() {
+        // The chunks of long runs of letters and digits the index holds (usually
+        // none), where a query's first run of letters and digits may begin.
+        let chunks: Vec<&str> = match pieces.first() {
+            Some(Piece::Alnum(a)) if a.chars().nth(1).is_some() => {
+                vocab.containing(CHUNK_MARK.encode_utf8(&mut [0; 4]))
+            }
+            _ => Vec::new(),
+        };
+        if let [Piece::Alnum(a)] = pieces.as_slice() {
+            // One run of letters and digits: a token containing it, or (in a long
+            // run) a chunk ending with its first x chars, then the chunks of the
+            // rest and a token beginning with the last of it.
+            for w in vocab.containing(a) {
+                add(w, CONTAINS, false);
+            }
+            for (slot, x) in inner_bounds(a).take(ALNUM_CHUNK).enumerate() {
+                let ends = chunks_ending_with(&chunks, &a[..x]);
+                if ends.is_empty() {
+                    continue;
+                }
+                for w in ends {
+                    add(w, mark_e(slot), true);
+                }
+                let (full, last) = tile(&a[x..]);
+                for (i, w) in full.iter().enumerate() {
+                    add(w, if i == 0 { mark_f(slot) } else { 0 }, true);
+                }
+                let mark = if full.is_empty() { mark_f(slot) } else { 0 };
+                for w in vocab.starting_with(last) {
+                    add(w, mark, true);
+                }
+            }
+        } else if let [Piece::Han(r)] = pieces.as_slice() {
             // The common case, one CJK run: a word containing it, or a split after
             // its a-th char with a word ending with r[..a] and one beginning r[a..].
             // No word is longer than `max` chars: that bounds the work for long
@@ -119,27 +184,41 @@ impl Literal {
             let (begin, end) = (mark_e(0), mark_f(0));
             for (k, piece) in pieces.iter().enumerate() {
                 let (first, last) = (k == 0, k + 1 == n);
-                let mark = if first { begin } else { 0 } | if last { end } else { 0 };
                 match piece {
                     Piece::Gap => {}
-                    // Letters and digits are one token per run; the query's run
-                    // may end one (at its start) or begin one (at its end).
-                    Piece::Alnum(a) if first && last => {
-                        for w in vocab.containing(a) {
-                            add(w, CONTAINS, false);
+                    // Letters and digits are one token per run, or chunks of a
+                    // long run; the query's run may end one (at its start) or
+                    // begin one (at its end).
+                    Piece::Alnum(a) if first => {
+                        for w in vocab.ending_with(a) {
+                            add(w, begin, true);
+                        }
+                        for x in inner_bounds(a).take(ALNUM_CHUNK) {
+                            let ends = chunks_ending_with(&chunks, &a[..x]);
+                            if ends.is_empty() {
+                                continue;
+                            }
+                            for w in ends {
+                                add(w, begin, true);
+                            }
+                            let (full, tail) = tile(&a[x..]);
+                            for w in &full {
+                                add(w, 0, true);
+                            }
+                            add(tail, 0, true);
                         }
                     }
                     Piece::Alnum(a) => {
-                        add(a, mark, true);
-                        if first {
-                            for w in vocab.ending_with(a) {
-                                add(w, begin, true);
-                            }
+                        let (full, rest) = tile(a);
+                        for w in &full {
+                            add(w, 0, true);
                         }
                         if last {
-                            for w in vocab.starting_with(a) {
+                            for w in vocab.starting_with(rest) {
                                 add(w, end, true);
                             }
+                        } else {
+                            add(rest, 0, true);
                         }
                     }
                     Piece::Han(r) => {
@@ -250,19 +329,22 @@ impl Literal {
     fn spelled(&self, toks: &[(u32, &str)]) -> bool {
         let n = self.pieces.len();
         let find = |pos: u32| toks.binary_search_by_key(&pos, |t| t.0).ok();
+        // The token after position `pos` (none past the last position).
+        let after = |pos: u32| pos.checked_add(1).and_then(find);
         // State: (token index, piece, byte offset in the piece).
         let mut stack: Vec<(usize, usize, usize)> = Vec::new();
         // Piece `k` is complete at position `pos`: go on with the next one.
         let next_piece = |k: usize, pos: u32, stack: &mut Vec<(usize, usize, usize)>| -> bool {
-            let (mut k2, mut q) = (k + 1, pos + 1);
+            let mut k2 = k + 1;
             if k2 == n {
                 return true;
             }
+            let mut q = pos.checked_add(1);
             if self.pieces[k2] == Piece::Gap {
                 k2 += 1;
-                q += 1;
+                q = q.and_then(|q| q.checked_add(1));
             }
-            if let Some(e) = find(q) {
+            if let Some(e) = q.and_then(find) {
                 stack.push((e, k2, 0));
             }
             false
@@ -271,52 +353,51 @@ impl Literal {
             stack.clear();
             stack.push((start, 0, 0));
             while let Some((e, k, o)) = stack.pop() {
-                let (pos, t) = toks[e];
-                match &self.pieces[k] {
-                    Piece::Gap => {}
-                    Piece::Alnum(a) => {
-                        let a = a.as_str();
-                        let fits = t == a
-                            || (k == 0 && t.ends_with(a))
-                            || (k + 1 == n && t.starts_with(a));
-                        if n == 1 && t.contains(a) {
-                            return true;
+                let (pos, word) = toks[e];
+                // A chunk of a long run of letters and digits that the run goes on
+                // after: spelled without its mark, and no piece but the last may
+                // end on it (a piece followed by others ends its run).
+                let (t, more) = match word.strip_suffix(CHUNK_MARK) {
+                    Some(t) => (t, true),
+                    None => (word, false),
+                };
+                let may_end = k + 1 == n || !more;
+                let r = match &self.pieces[k] {
+                    Piece::Gap => continue,
+                    Piece::Han(r) | Piece::Alnum(r) => r.as_str(),
+                };
+                if k == 0 && o == 0 {
+                    // The first piece: the token ends with the start of it.
+                    if n == 1 && t.contains(r) {
+                        return true;
+                    }
+                    for a in inner_bounds(r).chain([r.len()]) {
+                        if !t.ends_with(&r[..a]) {
+                            continue;
                         }
-                        if fits && next_piece(k, pos, &mut stack) {
-                            return true;
+                        if a == r.len() {
+                            if may_end && next_piece(k, pos, &mut stack) {
+                                return true;
+                            }
+                        } else if let Some(e2) = after(pos) {
+                            stack.push((e2, k, a));
                         }
                     }
-                    Piece::Han(r) if k == 0 && o == 0 => {
-                        if n == 1 && t.contains(r.as_str()) {
-                            return true;
-                        }
-                        for a in inner_bounds(r).chain([r.len()]) {
-                            if !t.ends_with(&r[..a]) {
-                                continue;
-                            }
-                            if a == r.len() {
-                                if next_piece(k, pos, &mut stack) {
-                                    return true;
-                                }
-                            } else if let Some(e2) = find(pos + 1) {
-                                stack.push((e2, k, a));
-                            }
-                        }
+                } else {
+                    // Further tokens spell the piece on, the last one may only
+                    // begin with the rest of the last piece.
+                    let rest = &r[o..];
+                    if k + 1 == n && t.starts_with(rest) {
+                        return true;
                     }
-                    Piece::Han(r) => {
-                        let rest = &r[o..];
-                        if k + 1 == n && t.starts_with(rest) {
-                            return true;
-                        }
-                        if !t.is_empty() && rest.starts_with(t) {
-                            let o2 = o + t.len();
-                            if o2 == r.len() {
-                                if next_piece(k, pos, &mut stack) {
-                                    return true;
-                                }
-                            } else if let Some(e2) = find(pos + 1) {
-                                stack.push((e2, k, o2));
+                    if !t.is_empty() && rest.starts_with(t) {
+                        let o2 = o + t.len();
+                        if o2 == r.len() {
+                            if may_end && next_piece(k, pos, &mut stack) {
+                                return true;
                             }
+                        } else if let Some(e2) = after(pos) {
+                            stack.push((e2, k, o2));
                         }
                     }
                 }
@@ -465,7 +546,7 @@ impl DocSet for DocIds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::{tokens, Dictionary};
+    use crate::segment::{tokens, Dictionary, CHUNK_MARK};
     use crate::text::{fold_char, is_han};
 
     /// Runs of CJK characters of `text` as the analyzer sees them (folded, spaces
@@ -488,15 +569,47 @@ mod tests {
         runs
     }
 
+    /// Runs of letters and digits of `text` as the analyzer sees them (folded).
+    fn alnum_runs(text: &str) -> Vec<String> {
+        let folded: String = text.chars().map(fold_char).collect();
+        folded
+            .split(|c: char| !c.is_alphanumeric() || is_han(c))
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A run of `len` letters and digits that does not repeat with a short period.
+    fn long_run(len: usize, seed: u64) -> String {
+        const ABC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                char::from(ABC[((x >> 33) % ABC.len() as u64) as usize])
+            })
+            .collect()
+    }
+
     #[test]
     fn tokens_spell_every_substring_and_nothing_else() {
         let jieba = Dictionary::load(None).unwrap().jieba();
+        let long = [
+            format!("编号{}完成，{}。", long_run(150, 1), long_run(64, 2)),
+            format!("{}医共体{}", long_run(129, 3), long_run(65, 4)),
+            format!("附件 {} 与 {}", long_run(200, 5), long_run(128, 6)),
+        ];
         for text in [
             "加快推进医共体建设，医联体内检查检验结果互认",
             "中华人民共和国人民大会堂召开全国人民代表大会",
             "落实“第一议题”制度和三重一大决策，办公务必节约",
             "2023年5月完成5G智慧化急救体系建设",
             "推进医共 体建设 与 体制改革",
+            &long[0],
+            &long[1],
+            &long[2],
         ] {
             let toks = tokens(&jieba, text);
             let vocab = Vocabulary::from_words(toks.iter().map(|(w, _)| w.as_str()));
@@ -522,6 +635,88 @@ mod tests {
                     assert_eq!(spelled(&q), occurs, "{q} in {text}: {toks:?}");
                 }
             }
+            // Runs of letters and digits, also those cut into chunks: every
+            // substring, and two- and three-char strings exactly where they occur.
+            let runs = alnum_runs(text);
+            for run in &runs {
+                let cs: Vec<char> = run.chars().collect();
+                for i in 0..cs.len() {
+                    for j in i + 1..=cs.len() {
+                        let q: String = cs[i..j].iter().collect();
+                        assert!(spelled(&q), "{q} in {text}: {toks:?}");
+                    }
+                }
+            }
+            let all: Vec<char> = runs.iter().flat_map(|r| r.chars()).collect();
+            for (k, &a) in all.iter().enumerate() {
+                for &b in &all {
+                    let c = all[(k * 7) % all.len()];
+                    for q in [
+                        [a, b].iter().collect::<String>(),
+                        [a, b, c].iter().collect(),
+                    ] {
+                        let occurs = runs.iter().any(|r| r.contains(&q));
+                        assert_eq!(spelled(&q), occurs, "{q} in {text}: {toks:?}");
+                    }
+                }
+            }
+        }
+        // Chunks are at most ALNUM_CHUNK chars, and all but the last of a run say
+        // that the run goes on.
+        let toks = tokens(&jieba, &long[2]);
+        let sizes: Vec<(usize, bool)> = toks
+            .iter()
+            .map(|(w, _)| {
+                let more = w.ends_with(CHUNK_MARK);
+                (w.trim_end_matches(CHUNK_MARK).chars().count(), more)
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                (2, false),
+                (64, true),
+                (64, true),
+                (64, true),
+                (8, false),
+                (1, false),
+                (64, true),
+                (64, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn long_runs_match_across_chunks_next_to_other_pieces() {
+        let jieba = Dictionary::load(None).unwrap().jieba();
+        let (x, y) = (long_run(150, 7), long_run(70, 8));
+        let text = format!("编号{x}完成，{y}。体制");
+        let toks = tokens(&jieba, &text);
+        let vocab = Vocabulary::from_words(toks.iter().map(|(w, _)| w.as_str()));
+        let at: Vec<(u32, &str)> = toks.iter().map(|(w, p)| (*p as u32, w.as_str())).collect();
+        let spelled = |q: &str| Literal::new(q, &vocab).unwrap().spelled(&at);
+        for q in [
+            format!("编号{}", &x[..100]),
+            format!("号{x}完"),
+            format!("{}完成", &x[30..]),
+            format!("{}完成，{}", &x[64..], &y[..66]),
+            format!("完成，{y}。体"),
+            format!("{}。体制", &y[1..]),
+            format!("{x}完成"),
+        ] {
+            assert!(spelled(&q), "{q}: {toks:?}");
+        }
+        for q in [
+            // The run goes on after these: they cannot end a piece.
+            format!("{}完成", &x[..64]),
+            format!("{}完成", &x[..128]),
+            format!("{}，{}", &x[..64], &y[..10]),
+            // Nor begin one where it does not start.
+            format!("编号{}", &x[1..100]),
+            format!("完成，{}", &y[1..]),
+            format!("{}。体", &y[..69]),
+        ] {
+            assert!(!spelled(&q), "{q}: {toks:?}");
         }
     }
 

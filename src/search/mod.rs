@@ -3,6 +3,7 @@
 
 pub mod group;
 pub mod literal;
+mod lookup;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
@@ -27,6 +28,18 @@ use crate::index::vocab::Vocabulary;
 use crate::index::{Manifest, DICT_FST};
 use crate::notice::Status;
 use crate::segment::QueryDict;
+
+/// Hits a search can page through: `--offset` plus `--limit` reach at most this
+/// far down the ranking. A page is collected whole (tantivy keeps the best
+/// `offset + limit` hits while it searches, and each hit shown is read back from the
+/// store), so this bounds the memory and time of a search whatever is asked; the
+/// total is still counted over every match.
+pub const MAX_WINDOW: usize = 10_000;
+
+/// Characters of text read from a record or given with `similar --text` to find
+/// similar measures: the words that best describe a measure come early, and a
+/// record of a damaged file may be far longer than any measure.
+pub const MAX_SIMILAR_CHARS: usize = 10_000;
 
 /// Order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -88,6 +101,18 @@ impl SearchRequest {
             exact: false,
             facets: false,
         }
+    }
+
+    /// A note for the reader when the page was cut at [`MAX_WINDOW`] (`None` when it
+    /// was not): `total` is the number of matches the search reported.
+    pub fn window_note(&self, total: usize) -> Option<String> {
+        let room = MAX_WINDOW.saturating_sub(self.offset);
+        (self.limit > room && total > MAX_WINDOW).then(|| {
+            format!(
+                "只显示前 {MAX_WINDOW} 条结果，请缩小查询范围 \
+                 (only the first {MAX_WINDOW} hits can be shown; narrow the query)"
+            )
+        })
     }
 
     fn has_filter(&self) -> bool {
@@ -319,6 +344,7 @@ impl Engine {
             push(self.agency_filter(a)?);
         }
         if let Some(c) = &req.category {
+            query::check_length("--category", "--category", c)?;
             let q = literal_match(f.category, f, c, &self.vocab).ok_or_else(|| {
                 Error::BadQuery(format!(
                     "筛选条件无可检索文字 (nothing searchable in --category {c:?})"
@@ -369,6 +395,7 @@ impl Engine {
                 .map(crate::text::fold_char)
                 .collect()
         };
+        query::check_length("--agency", "--agency", text)?;
         let needle = squash(text);
         if !needle.chars().any(crate::text::is_word_char) {
             return Err(Error::BadQuery(format!(
@@ -456,11 +483,36 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let (q, needles) = self.build_query(req)?;
         let searcher = self.reader.searcher();
-        // The collector reserves room for offset + limit hits: no more than there are
-        // records, whatever the user asked for.
+        let facets = |q: &dyn Query| -> Result<Option<Facets>> {
+            Ok(if req.facets {
+                Some(self.facets(&searcher, q)?)
+            } else {
+                None
+            })
+        };
+        if req.offset >= MAX_WINDOW {
+            // Past the window only a page with no hits on it is answered.
+            let total = searcher.search(&q, &Count)?;
+            if total > req.offset {
+                return Err(Error::BadQuery(format!(
+                    "只能翻到前 {MAX_WINDOW} 条结果（--offset 最大为 {last}），请缩小查询范围 \
+                     (only the first {MAX_WINDOW} hits can be paged through: \
+                     --offset at most {last}; narrow the query)",
+                    last = MAX_WINDOW - 1
+                )));
+            }
+            return Ok(SearchResults {
+                total,
+                hits: Vec::new(),
+                facets: facets(q.as_ref())?,
+            });
+        }
+        // Hits shown: no further down than MAX_WINDOW. The collector reserves room
+        // for offset + limit hits: no more than there are records either.
+        let shown = req.limit.min(MAX_WINDOW - req.offset);
         let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let offset = req.offset.min(records);
-        let limit = req.limit.clamp(1, records.max(1));
+        let limit = shown.clamp(1, records.max(1));
         let sort = if req.query.trim().is_empty() {
             Sort::Date
         } else {
@@ -476,7 +528,13 @@ impl Engine {
             Sort::Date => {
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     |seg: &tantivy::SegmentReader| {
-                        let col = seg.fast_fields().u64("date").ok();
+                        // A column shorter than the segment (a damaged file) is
+                        // not read: every record then sorts as undated.
+                        let col = seg
+                            .fast_fields()
+                            .u64("date")
+                            .ok()
+                            .filter(|c| c.num_docs() >= seg.max_doc());
                         move |doc: tantivy::DocId, score: Score| {
                             let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
                             (d, score, std::cmp::Reverse(doc))
@@ -489,20 +547,15 @@ impl Engine {
         };
         let mut hits = Vec::with_capacity(addrs.len());
         // `--limit 0` asks for the count only.
-        for (score, addr) in addrs.into_iter().take(req.limit) {
+        for (score, addr) in addrs.into_iter().take(shown) {
             let mut hit = self.hit(&searcher, addr, score)?;
             hit.highlights = snippet::highlight(&hit.measure, &needles);
             hits.push(hit);
         }
-        let facets = if req.facets {
-            Some(self.facets(&searcher, q.as_ref())?)
-        } else {
-            None
-        };
         Ok(SearchResults {
             total,
             hits,
-            facets,
+            facets: facets(q.as_ref())?,
         })
     }
 
@@ -603,20 +656,75 @@ impl Engine {
         })
     }
 
+    /// Where the record with id `id` (`<source key>-<number>`) is, found without
+    /// reading the other records of its file ([`lookup`]).
+    fn locate(&self, searcher: &Searcher, id: &str) -> Result<DocAddress> {
+        let missing = || Error::NoSuchRecord(id.to_string());
+        let (key, number) = id.rsplit_once('-').ok_or_else(missing)?;
+        let n: u64 = number.parse().map_err(|_| missing())?;
+        let (source, entry) = self
+            .manifest
+            .files
+            .iter()
+            .find(|(s, _)| crate::index::record::source_key(s) == key)
+            .ok_or_else(missing)?;
+        let exists = n >= 1 && u64::try_from(entry.records).is_ok_and(|r| n <= r);
+        lookup::find_record(
+            searcher,
+            self.fields.file,
+            &self.fields.file_term(source),
+            self.fields.n,
+            n,
+            exists,
+        )?
+        .ok_or_else(missing)
+    }
+
     /// The record with id `id` (`<source key>-<number>`).
     pub fn get(&self, id: &str) -> Result<Hit> {
         let id = id.trim();
-        let key = id.rsplit_once('-').map_or("", |(k, _)| k);
-        let source = self
-            .manifest
-            .files
-            .keys()
-            .find(|s| crate::index::record::source_key(s) == key)
-            .ok_or_else(|| Error::NoSuchRecord(id.to_string()))?;
-        self.records_of(source)?
-            .into_iter()
-            .find(|h| h.id == id)
-            .ok_or_else(|| Error::NoSuchRecord(id.to_string()))
+        let searcher = self.reader.searcher();
+        let addr = self.locate(&searcher, id)?;
+        self.hit(&searcher, addr, 0.0)
+    }
+
+    /// The record with id `id` and the records of its problem in order, itself
+    /// included (for a paragraph, just itself): what `zhenggai show` prints. Only
+    /// these records are read, at most [`MAX_WINDOW`] of them.
+    pub fn show(&self, id: &str) -> Result<(Hit, Vec<Hit>)> {
+        let id = id.trim();
+        let searcher = self.reader.searcher();
+        let addr = self.locate(&searcher, id)?;
+        let hit = self.hit(&searcher, addr, 0.0)?;
+        if hit.problem_n == 0 {
+            return Ok((hit.clone(), vec![hit]));
+        }
+        // A problem's records are consecutive documents of one segment, the first
+        // of them (lead 0) ahead of the rest ([`group`]).
+        let segment = searcher.segment_reader(addr.segment_ord);
+        let leads = group::leads(segment)?;
+        let lead = u32::try_from(leads.get_val(addr.doc_id)).unwrap_or(u32::MAX);
+        let head = addr.doc_id.saturating_sub(lead);
+        let mut records = Vec::new();
+        let mut doc = head;
+        while doc < segment.max_doc() && records.len() < MAX_WINDOW {
+            if doc > head && leads.get_val(doc) == 0 {
+                break;
+            }
+            if !segment.is_deleted(doc) {
+                let h = self.hit(&searcher, DocAddress::new(addr.segment_ord, doc), 0.0)?;
+                if h.source == hit.source && h.problem_n == hit.problem_n {
+                    records.push(h);
+                }
+            }
+            doc += 1;
+        }
+        if !records.iter().any(|h| h.id == hit.id) {
+            // A damaged lead column: the record at least shows itself.
+            records.push(hit.clone());
+        }
+        records.sort_by_key(|h| record_number(&h.id));
+        Ok((hit, records))
     }
 
     /// Measures most like `text` (tf-idf over its jieba words, like tantivy's
@@ -630,6 +738,11 @@ impl Engine {
         limit: usize,
     ) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
+        let limit = limit.min(MAX_WINDOW);
+        let text = match text.char_indices().nth(MAX_SIMILAR_CHARS) {
+            Some((end, _)) => &text[..end],
+            None => text,
+        };
         let jieba = self.qdict.jieba_for(text);
         let mut tf: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
         for w in crate::segment::ranking_words(&jieba, text) {
@@ -683,7 +796,8 @@ impl Engine {
         Ok(out)
     }
 
-    /// Every record of one source file, in order.
+    /// Every record of one source file, in order. This reads the whole file: to show
+    /// one record in its context, [`Engine::show`] reads only its problem.
     pub fn records_of(&self, source: &str) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(self.fields.file_term(source), IndexRecordOption::Basic);
@@ -693,12 +807,15 @@ impl Engine {
         for (_, addr) in top {
             out.push(self.hit(&searcher, addr, 0.0)?);
         }
-        out.sort_by_key(|h| {
-            h.id.rsplit('-')
-                .next()
-                .and_then(|n| n.parse::<u64>().ok())
-                .unwrap_or(0)
-        });
+        out.sort_by_key(|h| record_number(&h.id));
         Ok(out)
     }
+}
+
+/// The record number in a record id (`<source key>-<number>`), 0 if there is none.
+fn record_number(id: &str) -> u64 {
+    id.rsplit('-')
+        .next()
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0)
 }

@@ -125,6 +125,35 @@ struct Parser {
 /// Deepest nesting of parentheses and NOT a query may have.
 const MAX_DEPTH: usize = 64;
 
+/// Longest query, in characters. A word is matched through every piece of it the
+/// index's vocabulary holds ([`super::literal`]), so the work grows with its length;
+/// a pasted sentence or two fits.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// Most words and phrases a query may hold (each is matched in two fields and
+/// ranked in three, and synonyms add their own).
+pub const MAX_QUERY_TERMS: usize = 32;
+
+/// Checks that text given to search for is at most [`MAX_QUERY_CHARS`] long; `zh`
+/// and `en` name it in the message (`查询`/`query`, `--category` …).
+///
+/// ```
+/// use zhenggai::search::query::{check_length, MAX_QUERY_CHARS};
+/// assert!(check_length("查询", "query", &"医".repeat(MAX_QUERY_CHARS)).is_ok());
+/// let e = check_length("查询", "query", &"医".repeat(MAX_QUERY_CHARS + 1)).unwrap_err();
+/// assert!(e.to_string().contains("1000"));
+/// ```
+pub fn check_length(zh: &str, en: &str, text: &str) -> Result<()> {
+    if text.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(Error::BadQuery(format!(
+            "{zh}过长：最多 {MAX_QUERY_CHARS} 个字符，给出 {n} 个 \
+             ({en} too long: at most {MAX_QUERY_CHARS} characters, {n} given)",
+            n = text.chars().count()
+        )));
+    }
+    Ok(())
+}
+
 impl Parser {
     fn peek(&self) -> Option<&Lex> {
         self.toks.get(self.pos)
@@ -213,9 +242,20 @@ impl Parser {
 /// assert!(parse(&"(".repeat(1000)).is_err());
 /// ```
 pub fn parse(input: &str) -> Result<Option<Expr>> {
+    check_length("查询", "query", input)?;
     let toks = lex(input)?;
     if toks.is_empty() {
         return Ok(None);
+    }
+    let terms = toks
+        .iter()
+        .filter(|t| matches!(t, Lex::Word(_) | Lex::Phrase(_)))
+        .count();
+    if terms > MAX_QUERY_TERMS {
+        return Err(Error::BadQuery(format!(
+            "查询词过多：{terms} 个，最多 {MAX_QUERY_TERMS} 个 \
+             (too many search words: {terms}, at most {MAX_QUERY_TERMS})"
+        )));
     }
     let mut p = Parser {
         toks,
@@ -229,6 +269,32 @@ pub fn parse(input: &str) -> Result<Option<Expr>> {
         )));
     }
     Ok(e.prune())
+}
+
+/// A word or phrase as the lexer reads it back: bare if it can stand as a word,
+/// else quoted with quotes it does not hold.
+fn word(t: &str) -> Option<String> {
+    let folded = |c: char| fold_width(&c.to_string()).chars().next().unwrap_or(c);
+    let bare = !t.is_empty()
+        && !matches!(t, "OR" | "AND" | "&" | "&&" | "NOT")
+        && t.chars()
+            .next()
+            .is_some_and(|c| !matches!(folded(c), '-' | '"') && !matches!(c, '“' | '”' | '「'))
+        && t.chars()
+            .all(|c| !c.is_whitespace() && !matches!(folded(c), '(' | ')' | '"' | '|') && c != '“');
+    if bare {
+        return Some(t.to_string());
+    }
+    let holds = |cs: &[char]| t.chars().any(|c| cs.contains(&c));
+    if !holds(&['"', '＂', '”']) {
+        Some(format!("\"{t}\""))
+    } else if !holds(&['”', '"']) {
+        Some(format!("“{t}”"))
+    } else if !holds(&['」']) {
+        Some(format!("「{t}」"))
+    } else {
+        None
+    }
 }
 
 /// Prunes the parts of an AND or OR; one part left stands alone.
@@ -251,6 +317,42 @@ impl Expr {
             Expr::And(v) => prune_list(v, Expr::And),
             Expr::Or(v) => prune_list(v, Expr::Or),
         }
+    }
+
+    /// The query written back in the query language, so that [`parse`] gives this
+    /// expression again; `None` if a phrase holds every kind of closing quote.
+    ///
+    /// ```
+    /// use zhenggai::search::query::parse;
+    /// let e = parse("(公车 | 公务用车) -“家庭 医生”").unwrap().unwrap();
+    /// assert_eq!(e.to_query().unwrap(), "(公车 OR 公务用车) NOT \"家庭 医生\"");
+    /// assert_eq!(parse(&e.to_query().unwrap()).unwrap(), Some(e));
+    /// ```
+    pub fn to_query(&self) -> Option<String> {
+        Some(match self {
+            Expr::Term(t) => word(t)?,
+            Expr::Not(x) => format!("NOT {}", x.grouped(true)?),
+            Expr::And(v) => v
+                .iter()
+                .map(|x| x.grouped(true))
+                .collect::<Option<Vec<_>>>()?
+                .join(" "),
+            Expr::Or(v) => v
+                .iter()
+                .map(|x| x.grouped(matches!(x, Expr::Or(_))))
+                .collect::<Option<Vec<_>>>()?
+                .join(" OR "),
+        })
+    }
+
+    /// [`Expr::to_query`], in parentheses if `group` and it is an AND or an OR.
+    fn grouped(&self, group: bool) -> Option<String> {
+        let q = self.to_query()?;
+        Some(if group && matches!(self, Expr::And(_) | Expr::Or(_)) {
+            format!("({q})")
+        } else {
+            q
+        })
     }
 
     /// Every word and phrase of the query, with whether it counts for a match

@@ -16,42 +16,49 @@ use crate::text::{fold_char, is_han};
 /// ```
 pub fn highlight(text: &str, needles: &[String]) -> Vec<(usize, usize)> {
     let chars: Vec<char> = text.chars().collect();
-    // Compacted view: folded chars with their original index; spaces between CJK dropped.
-    let mut view: Vec<(char, usize)> = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_whitespace() {
-            let prev = view.last().map(|(p, _)| *p);
-            let next = chars[i + 1..]
-                .iter()
-                .find(|c| !c.is_whitespace())
-                .map(|&c| fold_char(c));
-            if prev.is_some_and(is_han) && next.is_some_and(is_han) {
-                continue;
-            }
+    // The next char that is not whitespace after each char, folded (one pass from
+    // the end, so a long run of spaces costs no more than its length).
+    let mut next_solid: Vec<Option<char>> = vec![None; chars.len()];
+    let mut solid = None;
+    for (i, &c) in chars.iter().enumerate().rev() {
+        next_solid[i] = solid;
+        if !c.is_whitespace() {
+            solid = Some(fold_char(c));
         }
-        view.push((fold_char(c), i));
+    }
+    // Compacted view: folded chars with their original index; spaces between CJK
+    // dropped. `starts` holds the byte offset of each view char in `folded`.
+    let mut folded = String::with_capacity(text.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(chars.len());
+    let mut starts: Vec<usize> = Vec::with_capacity(chars.len());
+    let mut prev: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() && prev.is_some_and(is_han) && next_solid[i].is_some_and(is_han) {
+            continue;
+        }
+        let f = fold_char(c);
+        starts.push(folded.len());
+        origin.push(i);
+        folded.push(f);
+        prev = Some(f);
     }
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     for n in needles {
-        let pat: Vec<char> = n
+        let pat: String = n
             .chars()
             .filter(|c| !c.is_whitespace())
             .map(fold_char)
             .collect();
-        if pat.is_empty() || pat.len() > view.len() {
+        let len = pat.chars().count();
+        if len == 0 {
             continue;
         }
-        let mut i = 0;
-        while i + pat.len() <= view.len() {
-            if view[i..i + pat.len()]
-                .iter()
-                .map(|(c, _)| *c)
-                .eq(pat.iter().copied())
-            {
-                ranges.push((view[i].1, view[i + pat.len() - 1].1 + 1));
-                i += pat.len();
-            } else {
-                i += 1;
+        // Non-overlapping matches, left to right, in linear time.
+        for (b, _) in folded.match_indices(pat.as_str()) {
+            if let Ok(i) = starts.binary_search(&b) {
+                if let (Some(&from), Some(&to)) = (origin.get(i), origin.get(i + len - 1)) {
+                    ranges.push((from, to + 1));
+                }
             }
         }
     }

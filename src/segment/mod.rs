@@ -2,7 +2,8 @@
 //!
 //! One analyzer feeds the index ([`analyze`], as a tantivy tokenizer
 //! [`WordTokenizer`]): jieba-rs `cut` (HMM on) over each run of CJK characters,
-//! runs of letters and digits as whole tokens, positions recorded. Its tokens
+//! runs of letters and digits as whole tokens (chunks of [`ALNUM_CHUNK`] chars if
+//! longer), positions recorded. Its tokens
 //! partition the text, so they serve both ends of a search: ranking (a record that
 //! holds the query as a jieba word scores higher) and matching (a query is found
 //! wherever its characters stand together, whatever jieba made of them, by
@@ -405,7 +406,9 @@ enum Cut {
 /// them can be found again from the tokens (see [`crate::search::literal`]):
 /// - a run of CJK characters is cut by jieba-rs (`cut`, HMM on) into words at
 ///   consecutive positions;
-/// - a run of letters and digits is one token;
+/// - a run of letters and digits is one token, or if longer than [`ALNUM_CHUNK`]
+///   chars, chunks of that many chars at consecutive positions, all but the last
+///   ending with [`CHUNK_MARK`];
 /// - punctuation and whitespace take no token but leave one empty position, so
 ///   that nothing matches across them; whitespace between two CJK characters is
 ///   ignored.
@@ -515,6 +518,19 @@ pub fn analyze(jieba: &Jieba, text: &str, scratch: &mut Scratch, emit: impl FnMu
     emit_words(s, words, emit);
 }
 
+/// Longest token a run of letters and digits makes, in chars. A longer run (a
+/// serial number, an encoded blob in a web page) is cut into chunks of this many
+/// chars from its start, at consecutive positions, the last one shorter or equal:
+/// tantivy drops tokens over its term limit (about 65 KB), and the literal matcher
+/// ([`crate::search::literal`]) finds a string across chunks as it does across
+/// jieba's words.
+pub const ALNUM_CHUNK: usize = 64;
+
+/// Ends every chunk of a long run of letters and digits but its last, so that a
+/// token continuing into the next one is told from one that ends its run (a
+/// character the analysis text never holds: private use, not alphanumeric).
+pub const CHUNK_MARK: char = '\u{E010}';
+
 /// Emits the tokens of the analysis text `s` cut into `words` (byte ranges, in order,
 /// covering `s`; a space is a word of its own), as [`analyze`] describes.
 fn emit_words(
@@ -525,14 +541,30 @@ fn emit_words(
     let mut next_pos = 0usize;
     let mut gap = false;
     // The current run of letters and digits, as a byte range of `s`: it may span
-    // several jieba words and is emitted whole.
+    // several jieba words and is emitted whole, or in chunks if it is long.
     let mut alnum: Option<(usize, usize)> = None;
+    let mut chunk = String::new();
     let mut put = |from: usize, to: usize, gap: &mut bool, next_pos: &mut usize| {
         if *gap && *next_pos > 0 {
             *next_pos += 1;
         }
         *gap = false;
-        emit(&s[from..to], *next_pos);
+        let mut token = &s[from..to];
+        // Chunks of a long run of letters and digits (no more bytes than
+        // ALNUM_CHUNK: no more chars either). CJK words are left as jieba cut them.
+        let long = token.len() > ALNUM_CHUNK && token.chars().next().is_some_and(|c| !is_han(c));
+        while let Some((end, _)) = long
+            .then(|| token.char_indices().nth(ALNUM_CHUNK))
+            .flatten()
+        {
+            chunk.clear();
+            chunk.push_str(&token[..end]);
+            chunk.push(CHUNK_MARK);
+            emit(&chunk, *next_pos);
+            *next_pos += 1;
+            token = &token[end..];
+        }
+        emit(token, *next_pos);
         *next_pos += 1;
     };
     for (base, end) in words {
