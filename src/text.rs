@@ -58,6 +58,51 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Traditional characters folded to simplified ones, nothing else: the parser reads a
+/// traditional-script copy (巡視, 整改進展情況的通報) through this view. Only
+/// characters whose simplified form has the same UTF-8 length are folded, so byte
+/// offsets in the view are valid in the original.
+///
+/// ```
+/// use zhenggai::text::fold_script;
+/// assert_eq!(fold_script("巡視整改進展情況的通報"), "巡视整改进展情况的通报");
+/// assert!(matches!(fold_script("巡察１"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn fold_script(s: &str) -> Cow<'_, str> {
+    let folded = |c: char| -> char {
+        if !('\u{3400}'..='\u{FAFF}').contains(&c) {
+            return c;
+        }
+        let t = T2S_TABLE
+            .get((c as u32 - T2S_FIRST) as usize)
+            .copied()
+            .unwrap_or(c);
+        if t.len_utf8() == c.len_utf8() {
+            t
+        } else {
+            c
+        }
+    };
+    match s.char_indices().find(|&(_, c)| folded(c) != c) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => {
+            let mut out = String::with_capacity(s.len());
+            out.push_str(&s[..i]);
+            out.extend(s[i..].chars().map(folded));
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// Whether `s` reads as traditional script: at least three characters in it fold to
+/// other simplified ones (one stray variant does not make a traditional copy).
+pub fn is_traditional(s: &str) -> bool {
+    s.chars()
+        .filter(|&c| ('\u{3400}'..='\u{FAFF}').contains(&c) && fold_char(c) != c)
+        .nth(2)
+        .is_some()
+}
+
 /// Folds a whole string with [`fold_char`].
 pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()

@@ -78,6 +78,8 @@ pub enum ItemKind {
     Deadline {
         /// `YYYY-MM`, if readable.
         value: Option<String>,
+        /// The whole piece as written, label included (kept as a paragraph).
+        text: String,
     },
     /// Site metadata (`发布时间:2025-08-18`): key and value.
     Meta(String, String),
@@ -239,6 +241,11 @@ fn has_markup(s: &str) -> bool {
 /// Whether a cleaned line is site navigation rather than content.
 pub fn is_noise(norm: &str) -> bool {
     norm.starts_with(NOISE_FIRST) && NOISE.is_match(norm)
+}
+
+/// Whether a cleaned, folded line is site metadata (`发布时间:…`, `来源:…`).
+pub fn is_meta(norm: &str) -> bool {
+    norm.starts_with(META_FIRST) && META.is_match(norm)
 }
 
 /// Byte offset in `raw` of the char at byte `b` of `fold_width(raw)`, which is
@@ -576,10 +583,12 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             let t = content.trim();
             let end = t.norm.find(char::is_whitespace).unwrap_or(t.norm.len());
             let (value, rest) = t.split(end);
+            let whole = piece.raw.len() - rest.raw.len();
             out.push(Item {
                 line: line_no,
                 kind: ItemKind::Deadline {
                     value: super::dates::deadline(value.norm),
+                    text: piece.raw[..whole].trim().to_string(),
                 },
             });
             piece = rest.trim();
@@ -736,7 +745,7 @@ mod tests {
             "1.关于甲的问题。",
             "完成时限:2023年12月前 2. 关于中医规模偏小问题。",
         ]);
-        assert!(matches!(&k[1], ItemKind::Deadline { value: Some(v) } if v == "2023-12"));
+        assert!(matches!(&k[1], ItemKind::Deadline { value: Some(v), .. } if v == "2023-12"));
         assert!(matches!(&k[2], ItemKind::Heading(h) if h.n == 2));
     }
 }

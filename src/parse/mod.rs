@@ -16,6 +16,7 @@
 
 pub mod dates;
 pub mod header;
+mod kept;
 pub mod lines;
 pub mod measures;
 
@@ -25,6 +26,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use self::kept::unkept_lines;
 use self::lines::{Heading, Item, ItemKind, Style};
 use self::measures::Para;
 use crate::notice::{Category, Measure, Notice, Paragraph, Problem, Status};
@@ -46,6 +48,34 @@ use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
 /// assert_eq!(notice.problems[0].measures.len(), 2);
 /// ```
 pub fn parse(file: &str, text: &str) -> Notice {
+    let mut notice = parse_structure(file, text);
+    if !notice.is_notice {
+        // Every line is a paragraph already.
+        return notice;
+    }
+    // Whatever the structure did not place is kept as a paragraph of its own: a
+    // notice read wrongly loses no text to search.
+    let lost = unkept_lines(text, &notice);
+    if !lost.is_empty() {
+        let mut wanted = lost.iter().copied().peekable();
+        for (i, l) in split_lines(text).enumerate() {
+            if wanted.next_if_eq(&(i + 1)).is_some() {
+                notice.paragraphs.push(Paragraph {
+                    text: lines::clean_line(l),
+                    line: i + 1,
+                    section: None,
+                });
+            }
+        }
+        notice.paragraphs.sort_by_key(|p| p.line);
+    }
+    notice
+}
+
+/// [`parse`] without its last step, which keeps every line the structure did not
+/// place as a paragraph: tests use it to see that the structure itself loses
+/// nothing ([`unkept_lines`] of it is empty).
+pub fn parse_structure(file: &str, text: &str) -> Notice {
     // Most lines need no cleaning and no folding: borrow them from `text`.
     let lines: Vec<(usize, Cow<str>)> = split_lines(text)
         .enumerate()
@@ -61,6 +91,14 @@ pub fn parse(file: &str, text: &str) -> Notice {
         title: title.as_ref().map(|(_, t)| t.clone()),
         ..Notice::default()
     };
+    if let Some((i, t)) = &title {
+        // The title is searchable text too.
+        notice.paragraphs.push(Paragraph {
+            text: t.clone(),
+            line: lines[*i].0,
+            section: None,
+        });
+    }
     let mut start = title.as_ref().map_or(0, |(i, _)| i + 1);
     // Web copies repeat the title, broken over several lines, under the page title.
     if let Some((_, t)) = &title {
@@ -274,7 +312,7 @@ enum SectionKind {
 enum Event {
     Body(Para),
     Status(Status, String),
-    Deadline(Option<String>),
+    Deadline(Option<String>, Para),
 }
 
 #[derive(Debug)]
@@ -299,6 +337,8 @@ impl Node {
 #[derive(Debug)]
 struct Section {
     heading: Option<Heading>,
+    /// 1-based line of the heading (0 for the intro).
+    line: usize,
     kind: SectionKind,
     nodes: Vec<Node>,
     roots: Vec<usize>,
@@ -333,6 +373,7 @@ fn section_kind(h: Option<&Heading>) -> SectionKind {
 fn build_sections(items: &[Item]) -> Vec<Section> {
     let mut sections: Vec<Section> = vec![Section {
         heading: None,
+        line: 0,
         kind: SectionKind::Intro,
         nodes: Vec::new(),
         roots: Vec::new(),
@@ -356,6 +397,7 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                 }
                 sections.push(Section {
                     heading: Some(h.clone()),
+                    line: it.line,
                     kind: section_kind(Some(h)),
                     nodes: Vec::new(),
                     roots: Vec::new(),
@@ -412,16 +454,25 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                         line: it.line,
                     }),
                     ItemKind::Status { status, text } => Event::Status(*status, text.clone()),
-                    ItemKind::Deadline { value } => Event::Deadline(value.clone()),
+                    ItemKind::Deadline { value, text } => Event::Deadline(
+                        value.clone(),
+                        Para {
+                            text: text.clone(),
+                            line: it.line,
+                        },
+                    ),
                     _ => continue,
                 };
                 match stack.last() {
                     Some(&top) => sec.nodes[top].events.push(ev),
-                    None => {
-                        if let Event::Body(p) = ev {
-                            sec.body.push(p);
-                        }
-                    }
+                    // Outside any heading every piece is kept as a paragraph.
+                    None => sec.body.push(match ev {
+                        Event::Body(p) | Event::Deadline(_, p) => p,
+                        Event::Status(_, t) => Para {
+                            text: t,
+                            line: it.line,
+                        },
+                    }),
                 }
             }
         }
@@ -539,6 +590,16 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
     let mut item_of: HashMap<(usize, usize), usize> = HashMap::new();
     for (si, sec) in sections.iter().enumerate() {
         let section_title = sec.heading.as_ref().map(|h| squeeze_spaces(&h.title));
+        // The section heading itself is searchable text.
+        if let Some(h) = &sec.heading {
+            if !h.title.trim().is_empty() {
+                notice.paragraphs.push(Paragraph {
+                    text: h.title.trim().to_string(),
+                    line: sec.line,
+                    section: None,
+                });
+            }
+        }
         let mut used = vec![false; sec.nodes.len()];
         let explicit: Vec<bool> = sec
             .nodes
@@ -551,7 +612,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             // Deadlines stated for problems in a follow-up list.
             for n in &sec.nodes {
                 for e in &n.events {
-                    if let Event::Deadline(Some(d)) = e {
+                    if let Event::Deadline(Some(d), _) = e {
                         deadlines.push((clean_item_title(&n.h.title), d.clone()));
                     }
                 }
@@ -667,7 +728,32 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 match e {
                     Event::Body(p) => paras.push(p.clone()),
                     Event::Status(s, t) => st.push((*s, t.clone())),
-                    Event::Deadline(d) => deadline = deadline.or(d.clone()),
+                    Event::Deadline(d, _) => deadline = deadline.or(d.clone()),
+                }
+            }
+            if !point_parents {
+                // Headings below a problem (enumerations in its 整改情况, numbered
+                // steps) are part of its text, label included.
+                let mut todo: Vec<usize> = node.children.iter().rev().copied().collect();
+                while let Some(c) = todo.pop() {
+                    let child = &sec.nodes[c];
+                    let label = child.h.label.as_deref().unwrap_or("");
+                    paras.push(Para {
+                        text: format!("{label}{}", child.h.text.trim()),
+                        line: child.line,
+                    });
+                    for e in &child.events {
+                        match e {
+                            Event::Body(p) => paras.push(p.clone()),
+                            Event::Status(s, t) if st.is_empty() => st.push((*s, t.clone())),
+                            Event::Status(_, t) => paras.push(Para {
+                                text: t.clone(),
+                                line: child.line,
+                            }),
+                            Event::Deadline(d, _) => deadline = deadline.or(d.clone()),
+                        }
+                    }
+                    todo.extend(child.children.iter().rev().copied());
                 }
             }
             let mut measures: Vec<Measure> = Vec::new();
@@ -793,32 +879,39 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             });
         }
         for (i, n) in sec.nodes.iter().enumerate() {
+            // Deadline lines stay searchable as written, wherever they stand.
+            for e in &n.events {
+                if let Event::Deadline(_, p) = e {
+                    notice.paragraphs.push(Paragraph {
+                        text: p.text.clone(),
+                        line: p.line,
+                        section: Some(squeeze_spaces(&n.h.title)),
+                    });
+                }
+            }
             if used[i] {
                 continue;
             }
-            let mut text = n.h.rest.clone().map(|r| format!("{}。{r}", n.h.title));
-            let bodies: Vec<&Para> = n
-                .events
-                .iter()
-                .filter_map(|e| match e {
-                    Event::Body(p) => Some(p),
-                    _ => None,
-                })
-                .collect();
-            if text.is_none() && !bodies.is_empty() && n.children.is_empty() {
-                // A heading with its own paragraphs: keep the heading with the first one.
-                text = Some(n.h.title.clone());
-            }
-            if let Some(t) = text {
+            // A heading that is no problem is kept whole (its first sentence and the rest).
+            let text = n.h.text.trim();
+            if !text.is_empty() {
                 notice.paragraphs.push(Paragraph {
-                    text: t,
+                    text: text.to_string(),
                     line: n.line,
                     section: section_title.clone(),
                 });
             }
-            for p in bodies {
+            for e in &n.events {
+                let p = match e {
+                    Event::Body(p) => p.clone(),
+                    Event::Status(_, t) => Para {
+                        text: t.clone(),
+                        line: n.line,
+                    },
+                    Event::Deadline(..) => continue,
+                };
                 notice.paragraphs.push(Paragraph {
-                    text: p.text.clone(),
+                    text: p.text,
                     line: p.line,
                     section: Some(squeeze_spaces(&n.h.title)),
                 });
