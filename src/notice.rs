@@ -233,3 +233,102 @@ impl Notice {
         self.problems.iter().map(|p| p.measures.len()).sum()
     }
 }
+
+/// A figure the notice states that differs from what the parser found: the notice may
+/// have been read wrongly (or states its figures in another unit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discrepancy {
+    /// The [`Summary`] field (`problems_total`, `completed`, `basically_completed`,
+    /// `phased`, `in_progress`).
+    pub field: String,
+    /// What the notice states.
+    pub stated: u32,
+    /// What the parse holds.
+    pub parsed: u32,
+}
+
+impl Discrepancy {
+    /// The figure's Chinese name (问题总数, 已完成 …).
+    pub fn label(&self) -> &'static str {
+        match self.field.as_str() {
+            "problems_total" => "问题总数",
+            "completed" => "已完成",
+            "basically_completed" => "基本完成",
+            "phased" => "阶段性完成",
+            "in_progress" => "正在整改",
+            _ => "数字",
+        }
+    }
+
+    /// One line for users: `问题总数:通报写 25 个,解析出 22 个 (problems_total: stated 25, parsed 22)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}:通报写 {} 个,解析出 {} 个 ({}: stated {}, parsed {})",
+            self.label(),
+            self.stated,
+            self.parsed,
+            self.field,
+            self.stated,
+            self.parsed
+        )
+    }
+}
+
+impl Notice {
+    /// The stated figures ([`Notice::summary`]) that differ from the parsed counts:
+    /// the number of problems, and, when the notice gives problems a status, the
+    /// number per status (long-term items count as in progress, see [`Status`]).
+    /// Empty when everything agrees or the notice states nothing.
+    ///
+    /// ```
+    /// use zhenggai::notice::{Notice, Problem};
+    /// let mut n = Notice::default();
+    /// n.summary.problems_total = Some(3);
+    /// n.problems = vec![Problem::default(), Problem::default()];
+    /// let d = n.discrepancies();
+    /// assert_eq!((d[0].field.as_str(), d[0].stated, d[0].parsed), ("problems_total", 3, 2));
+    /// ```
+    pub fn discrepancies(&self) -> Vec<Discrepancy> {
+        let count = |s: Status| self.problems.iter().filter(|p| p.status == s).count() as u32;
+        let stated_status = self
+            .problems
+            .iter()
+            .any(|p| p.status != Status::Unspecified);
+        let mut checks = vec![(
+            "problems_total",
+            self.summary.problems_total,
+            self.problems.len() as u32,
+        )];
+        if stated_status {
+            checks.extend([
+                (
+                    "completed",
+                    self.summary.completed,
+                    count(Status::Completed),
+                ),
+                (
+                    "basically_completed",
+                    self.summary.basically_completed,
+                    count(Status::BasicallyCompleted),
+                ),
+                ("phased", self.summary.phased, count(Status::Phased)),
+                (
+                    "in_progress",
+                    self.summary.in_progress,
+                    count(Status::InProgress),
+                ),
+            ]);
+        }
+        checks
+            .into_iter()
+            .filter_map(|(field, stated, parsed)| {
+                let stated = stated?;
+                (stated != parsed).then(|| Discrepancy {
+                    field: field.to_string(),
+                    stated,
+                    parsed,
+                })
+            })
+            .collect()
+    }
+}

@@ -31,10 +31,14 @@ pub enum Style {
     Wenti,
     /// An unnumbered 针对“…”问题 heading.
     Zhendui,
+    /// An unnumbered problem sentence on its own line, followed by its status.
+    Implicit,
+    /// A row of a table (序号 | 问题 | 整改措施 | …).
+    Row,
 }
 
 impl Style {
-    const COUNT: usize = 7;
+    const COUNT: usize = 9;
     fn idx(self) -> usize {
         self as usize
     }
@@ -57,6 +61,9 @@ pub struct Heading {
     pub explicit: bool,
     /// The whole text after the label, as written.
     pub text: String,
+    /// The text after the first sentence opens measures or a status (`一是…`,
+    /// `整改情况:…`): a problem with its text on the same line.
+    pub inline_measures: bool,
     /// Whether the title ended with sentence-final punctuation (a title without it
     /// may continue on the next line).
     pub closed: bool,
@@ -127,11 +134,20 @@ static HEAD_ARABIC_PAREN: LazyLock<Regex> =
 static HEAD_WENTI: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^问题\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*[:.、,]\s*").expect("static regex")
 });
+static HEAD_WENTI_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^问题\s*\(\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*\)\s*[:.、,]?\s*")
+        .expect("static regex")
+});
+static HEAD_DI_WENTI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*(?:个|项)问题\s*[:.、,]?\s*")
+        .expect("static regex")
+});
+/// Unnumbered problem headings: `针对“X”问题`, `针对推进X不力问题`, `关于X问题的整改`.
 static HEAD_ZHENDUI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题"#).expect("static regex")
+    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题|^针对[^。,;]{2,60}?问题(?:的?整改(?:情况|落实情况)?)?\s*[。:]?\s*$|^关于[^。,;]{2,60}?问题的?整改(?:情况|落实情况)?\s*[。:]?\s*$"#).expect("static regex")
 });
 static EXPLICIT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改"#)
+    Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改|^针对[^。,;]{2,60}?问题\s*[。:]?\s*$"#)
         .expect("static regex")
 });
 /// Labels whose value may be a status phrase.
@@ -145,7 +161,7 @@ static MEASURE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static STATUS_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
+    Regex::new(r"^(长期坚持|常态化推进|持续推进|长期推进|已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
         .expect("static regex")
 });
 static DEADLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -170,8 +186,8 @@ const META_FIRST: [char; 10] = ['信', '索', '发', '成', '时', '来', '主',
 const STATUS_LABEL_FIRST: [char; 4] = ['整', '完', '进', '目'];
 const MEASURE_LABEL_FIRST: [char; 4] = ['整', '落', '具', '主'];
 const DEADLINE_LABEL_FIRST: [char; 3] = ['完', '整', '时'];
-const STATUS_PHRASE_FIRST: [char; 11] = [
-    '已', '整', '完', '基', '阶', '正', '尚', '未', '持', '长', '推',
+const STATUS_PHRASE_FIRST: [char; 12] = [
+    '已', '整', '完', '基', '阶', '正', '尚', '未', '持', '长', '推', '常',
 ];
 const CN_NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
@@ -186,6 +202,7 @@ pub fn status_of(phrase: &str) -> Status {
         || phrase.contains("未完成")
         || phrase.contains("持续")
         || phrase.contains("长期")
+        || phrase.contains("常态")
         || phrase.contains("中")
     {
         Status::InProgress
@@ -354,6 +371,18 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
         let label = d.split(label_end).0.raw.replace(char::is_whitespace, "");
         return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
     }
+    if let Some(c) = caps(&HEAD_WENTI_PAREN, first == '问') {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let close = n[c.get(1)?.end()..].find(')')? + c.get(1)?.end() + 1;
+        let label = d.split(close).0.raw.replace(char::is_whitespace, "");
+        return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_DI_WENTI, first == '第') {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let end = n[..c.get(0)?.end()].find("问题")? + "问题".len();
+        let label = d.split(end).0.raw.replace(char::is_whitespace, "");
+        return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
+    }
     if let Some(c) = caps(&HEAD_CN_COMMA, CN_NUMERALS.contains(&first)) {
         let num = parse_number(c.get(1)?.as_str())?;
         let label = d.split(c.get(0)?.end()).0.raw.trim().to_string();
@@ -385,10 +414,20 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
         let label = d.split(punct_end).0.raw.replace(char::is_whitespace, "");
         return Some((Style::Arabic, num, Some(label), c.get(0)?.end()));
     }
-    if first == '针' && HEAD_ZHENDUI.is_match(n) {
+    if (first == '针' || first == '关') && HEAD_ZHENDUI.is_match(n) {
         return Some((Style::Zhendui, 0, None, 0));
     }
     None
+}
+
+/// Whether the text after a heading's first sentence opens its measures or status
+/// (`一是…`, `整改情况:…`): the heading is then a problem with its text on the line.
+fn opens_measures(rest: &str) -> bool {
+    let r = fold_width_cow(rest);
+    let r = r.trim_start();
+    r.starts_with("一是")
+        || (r.starts_with(STATUS_LABEL_FIRST) && STATUS_LABEL.is_match(r))
+        || (r.starts_with(MEASURE_LABEL_FIRST) && MEASURE_LABEL.is_match(r))
 }
 
 /// Reads a status phrase at the start of `norm` when it stands alone (followed by the
@@ -651,6 +690,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 let closed =
                     rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
                 // EXPLICIT_TITLE starts with 针对 or 关于, which folding leaves alone.
+                let inline_measures = rest.as_deref().is_some_and(opens_measures);
                 let explicit = style == Style::Wenti
                     || style == Style::Zhendui
                     || (title.starts_with(['针', '关'])
@@ -664,6 +704,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                         title,
                         rest,
                         explicit,
+                        inline_measures,
                         text: this.raw.to_string(),
                         closed,
                     }),

@@ -382,10 +382,59 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
     let mut stack: Vec<usize> = Vec::new();
     let mut level_of: HashMap<Style, usize> = HashMap::new();
     let mut last_explicit_level: Option<usize> = None;
-    for it in items {
+    for (k, it) in items.iter().enumerate() {
         let Some(sec) = sections.last_mut() else {
             break;
         };
+        // An unnumbered problem sentence right before its status line, under a
+        // category heading (or none): a problem without a number.
+        if let ItemKind::Body(b) = &it.kind {
+            let next_is_status = matches!(
+                items.get(k + 1).map(|i| &i.kind),
+                Some(ItemKind::Status { .. })
+            );
+            let top_implicit = stack
+                .last()
+                .is_some_and(|&t| sec.nodes[t].h.style == Style::Implicit);
+            let under_category = stack.len() <= 1 || (top_implicit && stack.len() == 2);
+            if next_is_status
+                && under_category
+                && sec.kind != SectionKind::Preamble
+                && sec.kind != SectionKind::Closing
+                && is_problem_sentence(b)
+            {
+                if top_implicit {
+                    stack.pop();
+                }
+                let id = sec.nodes.len();
+                let parent = stack.last().copied();
+                let title = b.trim().trim_end_matches('。').to_string();
+                sec.nodes.push(Node {
+                    h: Heading {
+                        style: Style::Implicit,
+                        n: 0,
+                        label: None,
+                        title,
+                        rest: None,
+                        explicit: true,
+                        inline_measures: false,
+                        text: b.trim().to_string(),
+                        closed: true,
+                    },
+                    line: it.line,
+                    depth: stack.len(),
+                    parent,
+                    children: Vec::new(),
+                    events: Vec::new(),
+                });
+                match parent {
+                    Some(p) => sec.nodes[p].children.push(id),
+                    None => sec.roots.push(id),
+                }
+                stack.push(id);
+                continue;
+            }
+        }
         match &it.kind {
             ItemKind::Heading(h) if h.style == Style::CnComma => {
                 let mut body = Vec::new();
@@ -480,6 +529,13 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
     sections
 }
 
+/// A body line that reads as a problem statement: one short sentence, not a measure.
+fn is_problem_sentence(b: &str) -> bool {
+    let t = b.trim().trim_end_matches('。');
+    let n = t.chars().count();
+    (4..=80).contains(&n) && !t.contains('。') && !t.contains("一是") && !t.ends_with([':', '：'])
+}
+
 /// Removes wrapper words around a problem title: `针对“X”问题的整改情况` → `X`,
 /// `关于“X”问题的整改` → `X`, a status in brackets at the end, the final 。.
 fn clean_problem_title(t: &str) -> String {
@@ -488,11 +544,13 @@ fn clean_problem_title(t: &str) -> String {
             .expect("static regex")
     });
     static UNQUOTED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:针对|关于)(.+?)(?:的)?问题的?整改(?:情况|落实情况|措施)?\s*[。:：]?$")
-            .expect("static regex")
+        Regex::new(
+            r"^(?:针对|关于)(.+?)(?:的|等)?问题(?:的?整改(?:情况|落实情况|措施)?)?\s*[。:：]?$",
+        )
+        .expect("static regex")
     });
     static STATUS_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[\(（【\[](?:已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]$").expect("static regex")
+        Regex::new(r"[\(（【\[](?:已完成整改|已完成|已整改|基本完成|阶段性完成|正在整改|整改中|持续整改|长期坚持|持续推进|常态化推进)[\)）】\]]$").expect("static regex")
     });
     let t = squeeze_spaces(t);
     // Each regex needs a closing bracket at the end or 针对/关于 at the start.
@@ -521,7 +579,7 @@ fn clean_problem_title(t: &str) -> String {
 /// A status in brackets at the end of a heading: `（已完成）`.
 fn suffix_status(title: &str) -> Option<(Status, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[\(（【\[](已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]\s*[。]?$")
+        Regex::new(r"[\(（【\[](已完成整改|已完成|已整改|基本完成|阶段性完成|正在整改|整改中|持续整改|长期坚持|持续推进|常态化推进)[\)）】\]]\s*[。]?$")
             .expect("static regex")
     });
     let title = title.trim();
@@ -604,7 +662,11 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
         let explicit: Vec<bool> = sec
             .nodes
             .iter()
-            .map(|n| n.h.explicit || n.has_status())
+            .map(|n| {
+                n.h.explicit
+                    || n.has_status()
+                    || (n.h.inline_measures && sec.kind != SectionKind::Preamble)
+            })
             .collect();
         let mut problems: Vec<usize> = Vec::new();
         let mut point_parents = false;
@@ -617,7 +679,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     }
                 }
             }
-        } else if sec.kind != SectionKind::Intro && explicit.iter().any(|&e| e) {
+        } else if explicit.iter().any(|&e| e) {
             // Explicit problems: the deepest nodes marked as problems.
             let has_explicit_desc = |id: usize| -> bool {
                 let mut todo = sec.nodes[id].children.clone();

@@ -1,0 +1,57 @@
+//! The parser on notices written in the layouts of real notices from many agencies
+//! and sectors (`tests/fixtures/layouts/`, listed in its README): every problem and
+//! notice-level fact exactly, the figures the notice states against the parse, and
+//! no line dropped.
+
+mod common;
+
+use serde_json::Value;
+
+fn check(name: &str) {
+    let dir = format!("{}/tests/fixtures/layouts", env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_dir(&dir)
+        .expect("fixtures dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem().and_then(|s| s.to_str()) == Some(name)
+                && p.extension().and_then(|e| e.to_str()) != Some("json")
+        })
+        .expect("fixture exists");
+    let src = zhenggai::read::read_file(&source).expect("fixture readable");
+    let notice = zhenggai::parse::parse_structure(name, &src.text);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/{name}.expected.json")).expect("expected"),
+    )
+    .expect("json");
+    common::assert_exact(name, &notice, &expected);
+    let got = common::json(&notice);
+    assert_eq!(
+        got["co_agencies"], expected["co_agencies"],
+        "{name}: co-signers"
+    );
+    assert_eq!(
+        serde_json::to_value(notice.discrepancies()).expect("serializes"),
+        expected["discrepancies"],
+        "{name}: stated figures against parsed counts"
+    );
+    assert_eq!(
+        zhenggai::parse::unkept_lines(&src.text, &notice),
+        Vec::<usize>::new(),
+        "{name}: lines not kept"
+    );
+}
+
+macro_rules! layouts {
+    ($($test:ident => $name:literal),* $(,)?) => {
+        $(#[test] fn $test() { check($name); })*
+    };
+}
+
+layouts! {
+    three_levels_measures_on_the_problem_line => "01_three_levels_inline_measures",
+    bare_category_then_unnumbered_problem => "02_bare_category_unnumbered_problem_gb18030",
+    enumerations_inside_status_stay_in_the_problem => "03_enumerations_inside_status",
+    no_section_preamble_into_categories => "04_no_section_straight_into_categories_bom",
+    zhendui_headings_without_quotes_first => "05_zhendui_buli_headings",
+}
