@@ -54,4 +54,10 @@ layouts! {
     enumerations_inside_status_stay_in_the_problem => "03_enumerations_inside_status",
     no_section_preamble_into_categories => "04_no_section_straight_into_categories_bom",
     zhendui_headings_without_quotes_first => "05_zhendui_buli_headings",
+    wenti_paren_and_status_labels => "06_wenti_paren_status_forms",
+    di_ge_wenti_titles_past_inner_full_stop => "07_di_ge_wenti_inner_full_stop",
+    status_in_brackets_after_guanyu_headings => "08_status_in_brackets",
+    deadlines_long_term_and_responsibility_lines => "09_deadlines_long_term_responsibility",
+    table_with_tabs => "10_table_tabs",
+    table_with_space_runs => "11_table_spaces",
 }

@@ -21,11 +21,13 @@ static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ROUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮)")
+    Regex::new(r"([一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮|(?:中央|省委|市委|县委|区委|州委|旗委|盟委)第[一二三四五六七八九十\d]{1,3}轮)")
         .expect("static regex")
 });
+/// An inspecting group by its whole name: `市委第五巡察组`, `区委巡察三组`,
+/// `市委乡村振兴领域专项巡察组`, `专项巡察第五交叉巡察组`.
 static GROUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)(?:第[一二三四五六七八九十\d]{1,3})?(?:专项)?(?:巡视|巡察)(?:[一二三四五六七八九十\d]{1,3})?组)")
+    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)\p{Han}{0,12}?(?:第[一二三四五六七八九十\d]{1,3})?(?:交叉)?(?:巡视|巡察)(?:[一二三四五六七八九十\d]{1,3})?组|(?:专项)?(?:巡视|巡察)第[一二三四五六七八九十\d]{1,3}(?:交叉)?(?:巡视|巡察)?组)")
         .expect("static regex")
 });
 
@@ -206,6 +208,22 @@ pub fn agency_from_title(title: &str) -> Option<String> {
     (ORG.is_match(before)).then(|| before.to_string())
 }
 
+/// The inspected body as the text names it, for a notice with neither a title that
+/// names it nor a signature: `…巡察组对市文化和旅游局党组开展了巡察`,
+/// `…向县农业农村局党组反馈了巡察意见`, `市X局党组(以下简称…)`.
+pub fn agency_from_body(text: &str) -> Option<String> {
+    static BODY_ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:对|向)((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))(?:进行|开展|反馈|实施|的)|((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))\s*\(以下简称")
+            .expect("static regex")
+    });
+    BODY_ORG.captures_iter(text).find_map(|c| {
+        let m = c.get(1).or_else(|| c.get(2))?.as_str();
+        // `对局党组`, `向我局党组`: a reference, not a name.
+        let named = !m.starts_with(['局', '本', '该', '我', '其', '各', '委']);
+        named.then(|| m.to_string())
+    })
+}
+
 /// Inspection facts from the title and the introduction (and, for the group, the whole text).
 pub fn inspection(
     title: Option<&str>,
@@ -243,11 +261,21 @@ pub fn inspection(
             .map_or(0, |i| {
                 i + intro[i..].chars().next().map_or(1, char::len_utf8)
             });
+        // A date that begins or ends a period (`9月12日至11月15日`) is the
+        // inspection's, not the feedback's.
+        let in_range = |d: &super::dates::FoundDate| {
+            let after = intro[d.end..].trim_start();
+            let before = intro[..d.start].trim_end();
+            after.starts_with(['至', '到', '—', '-', '~', '～'])
+                || before.ends_with(['至', '到', '—', '-', '~', '～'])
+        };
         if let Some(k) = dates
             .iter()
             .rposition(|d| d.start >= sentence_start && d.end <= sentence_end)
         {
-            feedback_date = resolved[k].clone();
+            if !in_range(&dates[k]) {
+                feedback_date = resolved[k].clone();
+            }
             break;
         }
     }
@@ -262,10 +290,14 @@ pub fn inspection(
 
 /// The aggregate figures a notice states, read from its non-problem text.
 pub fn summary(text: &str) -> Summary {
-    static PROBLEMS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\d+)\s*(?:项|个|条)\s*具体问题").expect("static regex"));
+    // `25个具体问题`, `6个方面18个突出问题`, `反馈25个问题`, `反馈的4个问题`,
+    // `提出了11项问题`, `反馈问题25个` (not `9个方面问题`: aspects are no problems).
+    static PROBLEMS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\d+)\s*(?:项|个|条)\s*(?:具体|突出)问题|(?:反馈|指出|提出|交办)(?:了|的)?(?:意见)?(?:共)?\s*(\d+)\s*(?:项|个|条)(?:具体|突出)?问题|(?:反馈|指出|提出|交办)(?:了|的)?(?:具体)?问题\s*(?:共)?\s*(\d+)\s*(?:项|个|条)")
+            .expect("static regex")
+    });
     static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"已(?:经)?(?:完成|整改完成|整改到位|办结)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
+        Regex::new(r"(?:已(?:经)?(?:完成|整改完成|整改到位|办结|整改)|整改完成|完成整改)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
             .expect("static regex")
     });
     static BASIC: LazyLock<Regex> = LazyLock::new(|| {
@@ -275,7 +307,7 @@ pub fn summary(text: &str) -> Summary {
         Regex::new(r"阶段性完成(?:整改)?\s*(\d+)\s*(?:项|个|条)").expect("static regex")
     });
     static IN_PROGRESS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:其余|剩余|还有|另有)?\s*(\d+)\s*(?:项|个|条)\s*(?:正在|仍在|持续|需要)(?:持续)?(?:推进|整改)|(?:正在整改|尚未完成|未完成)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
+        Regex::new(r"(?:其余|剩余|还有|另有)?\s*(\d+)\s*(?:项|个|条)\s*(?:正在|仍在|持续|需要)(?:持续)?(?:推进|整改)|(?:正在整改|正在推进|尚未完成|未完成|整改中)(?:整改|中)?\s*(\d+)\s*(?:项|个|条)")
             .expect("static regex")
     });
     static MEASURES: LazyLock<Regex> = LazyLock::new(|| {
@@ -290,6 +322,11 @@ pub fn summary(text: &str) -> Summary {
     });
     static ACCOUNTABLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:问责|追责)(?:追责|问责|处理)?\s*(\d+)\s*(?:人|名)").expect("static regex")
+    });
+    /// Long-term items (`长期坚持2项`), counted with those in progress.
+    static LONG_TERM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:长期坚持|持续整改|常态化推进|长期推进)(?:的)?\s*(\d+)\s*(?:项|个|条)|(\d+)\s*(?:项|个|条)\s*(?:需)?(?:长期坚持|持续推进|常态化推进)")
+            .expect("static regex")
     });
     /// A count (`3项`): IN_PROGRESS and MEASURES hold one but no literal the regex
     /// engine could search for first, so this fast search runs before them.
@@ -307,7 +344,13 @@ pub fn summary(text: &str) -> Summary {
         completed: num(&COMPLETED, &text),
         basically_completed: num(&BASIC, &text),
         phased: num(&PHASED, &text),
-        in_progress: counted.then(|| num(&IN_PROGRESS, &text)).flatten(),
+        in_progress: counted
+            .then(|| {
+                let a = num(&IN_PROGRESS, &text);
+                let b = num(&LONG_TERM, &text);
+                a.zip(b).map(|(a, b)| a + b).or(a).or(b)
+            })
+            .flatten(),
         measures_total: (counted && text.contains("整改措施"))
             .then(|| num(&MEASURES, &text))
             .flatten(),

@@ -88,6 +88,9 @@ pub enum ItemKind {
         /// The whole piece as written, label included (kept as a paragraph).
         text: String,
     },
+    /// Who answers for a problem (`责任单位:办公室`, `责任领导:…`), as written: kept
+    /// with the problem as a paragraph, never a measure.
+    Note(String),
     /// Site metadata (`发布时间:2025-08-18`): key and value.
     Meta(String, String),
     /// Body text as written.
@@ -144,7 +147,7 @@ static HEAD_DI_WENTI: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Unnumbered problem headings: `针对“X”问题`, `针对推进X不力问题`, `关于X问题的整改`.
 static HEAD_ZHENDUI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题|^针对[^。,;]{2,60}?问题(?:的?整改(?:情况|落实情况)?)?\s*[。:]?\s*$|^关于[^。,;]{2,60}?问题的?整改(?:情况|落实情况)?\s*[。:]?\s*$"#).expect("static regex")
+    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题|^针对[^。,;]{2,60}?问题(?:的?整改(?:情况|落实情况)?)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$|^关于[^。,;]{2,60}?问题的?整改(?:情况|落实情况)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$"#).expect("static regex")
 });
 static EXPLICIT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改|^针对[^。,;]{2,60}?问题\s*[。:]?\s*$"#)
@@ -162,6 +165,10 @@ static MEASURE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static STATUS_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(长期坚持|常态化推进|持续推进|长期推进|已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
+        .expect("static regex")
+});
+static NOTE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:责任单位|责任领导|责任人|责任部门|责任科室|牵头单位|牵头领导|配合单位|督办领导)\s*:\s*")
         .expect("static regex")
 });
 static DEADLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -186,6 +193,7 @@ const META_FIRST: [char; 10] = ['信', '索', '发', '成', '时', '来', '主',
 const STATUS_LABEL_FIRST: [char; 4] = ['整', '完', '进', '目'];
 const MEASURE_LABEL_FIRST: [char; 4] = ['整', '落', '具', '主'];
 const DEADLINE_LABEL_FIRST: [char; 3] = ['完', '整', '时'];
+const NOTE_LABEL_FIRST: [char; 4] = ['责', '牵', '配', '督'];
 const STATUS_PHRASE_FIRST: [char; 12] = [
     '已', '整', '完', '基', '阶', '正', '尚', '未', '持', '长', '推', '常',
 ];
@@ -317,10 +325,182 @@ impl<'a> Dual<'a> {
     }
 }
 
-/// Numbering state: the last number seen for each style.
+/// Numbering state: the last number seen for each style, and the columns of the
+/// table being read, if any.
 #[derive(Debug, Default)]
 pub struct Numbering {
     last: [u32; Style::COUNT],
+    table: Option<Vec<Column>>,
+}
+
+/// What a column of a problem table holds, told by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// 序号.
+    Seq,
+    /// 问题, 反馈问题, 存在问题.
+    Problem,
+    /// 整改措施.
+    Measures,
+    /// 整改情况, 整改进展, 完成情况: a status, maybe followed by what was done.
+    Status,
+    /// 完成时限.
+    Deadline,
+    /// 责任单位 and anything else: kept as a note.
+    Other,
+}
+
+impl Column {
+    fn of(header: &str) -> Column {
+        let has = |w: &str| header.contains(w);
+        if has("序号") || has("编号") {
+            Column::Seq
+        } else if has("措施") {
+            Column::Measures
+        } else if has("时限") || has("期限") || has("时间") {
+            Column::Deadline
+        } else if has("问题") {
+            Column::Problem
+        } else if has("情况") || has("进展") || has("状态") || has("结果") || has("进度")
+        {
+            Column::Status
+        } else {
+            Column::Other
+        }
+    }
+}
+
+/// The cells of a table row flattened to text: cells separated by tabs (empty
+/// cells kept) or by runs of two or more spaces. `None` for a line without either.
+fn table_cells(raw: &str) -> Option<Vec<&str>> {
+    if raw.contains('\t') {
+        return Some(raw.split('\t').map(str::trim).collect());
+    }
+    // Runs of two or more spaces (U+3000 included).
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let mut run: Option<(usize, usize)> = None; // (start byte, count)
+    for (i, c) in raw.char_indices() {
+        if c.is_whitespace() {
+            run = Some(run.map_or((i, 1), |(s, n)| (s, n + 1)));
+        } else {
+            if let Some((s, n)) = run.take() {
+                if n >= 2 {
+                    cells.push(raw[start..s].trim());
+                    start = i;
+                }
+            }
+        }
+    }
+    if cells.is_empty() {
+        return None;
+    }
+    cells.push(raw[start..].trim());
+    Some(cells)
+}
+
+/// Reads a table header: at least three cells, one of them the problem and one the
+/// measures, status or deadline.
+fn table_header(cells: &[&str]) -> Option<Vec<Column>> {
+    if cells.len() < 3 {
+        return None;
+    }
+    let cols: Vec<Column> = cells
+        .iter()
+        .map(|c| {
+            let c = fold_width_cow(c);
+            // Header cells are short names, not sentences.
+            if c.chars().count() > 8 {
+                Column::Other
+            } else {
+                Column::of(&c)
+            }
+        })
+        .collect();
+    let named = cells.iter().filter(|c| c.chars().count() <= 8).count();
+    (named == cells.len()
+        && cols.contains(&Column::Problem)
+        && cols
+            .iter()
+            .any(|c| matches!(c, Column::Measures | Column::Status | Column::Deadline)))
+    .then_some(cols)
+}
+
+/// Classifies a table row: the problem as a heading, then its measures, status,
+/// deadline and notes. Returns false when the line is no row of the table.
+fn table_row(cells: &[&str], cols: &[Column], line_no: usize, out: &mut Vec<Item>) -> bool {
+    let filled = cells.iter().filter(|c| !c.is_empty()).count();
+    let problem = cols
+        .iter()
+        .position(|&c| c == Column::Problem)
+        .and_then(|i| cells.get(i))
+        .filter(|c| !c.is_empty());
+    let Some(problem) = problem.filter(|_| filled >= 2) else {
+        return false;
+    };
+    let seq = cols
+        .iter()
+        .position(|&c| c == Column::Seq)
+        .and_then(|i| cells.get(i))
+        .filter(|c| !c.is_empty());
+    let title = problem.trim_end_matches('。').to_string();
+    out.push(Item {
+        line: line_no,
+        kind: ItemKind::Heading(Heading {
+            style: Style::Row,
+            n: seq
+                .and_then(|s| parse_number(&fold_width_cow(s)))
+                .unwrap_or(0),
+            label: seq.map(|s| s.to_string()),
+            title,
+            rest: None,
+            explicit: true,
+            inline_measures: false,
+            text: problem.to_string(),
+            closed: true,
+        }),
+    });
+    let mut later = Vec::new();
+    for (cell, col) in cells.iter().zip(cols) {
+        if cell.is_empty() {
+            continue;
+        }
+        let norm = fold_width_cow(cell);
+        match col {
+            Column::Seq | Column::Problem => {}
+            Column::Measures => out.push(Item {
+                line: line_no,
+                kind: ItemKind::Body(cell.to_string()),
+            }),
+            Column::Status => {
+                let len = status_phrase(&norm).unwrap_or(0);
+                if len > 0 {
+                    later.push(ItemKind::Status {
+                        status: status_of(&norm[..len]),
+                        text: cell[..raw_offset(cell, norm.len(), len)].to_string(),
+                    });
+                }
+                let rest = cell[raw_offset(cell, norm.len(), len)..]
+                    .trim_start_matches(|c: char| c.is_whitespace() || "。.,，;；".contains(c));
+                if !rest.is_empty() {
+                    out.push(Item {
+                        line: line_no,
+                        kind: ItemKind::Body(rest.to_string()),
+                    });
+                }
+            }
+            Column::Deadline => later.push(ItemKind::Deadline {
+                value: super::dates::deadline(&norm),
+                text: cell.to_string(),
+            }),
+            Column::Other => later.push(ItemKind::Note(cell.to_string())),
+        }
+    }
+    out.extend(later.into_iter().map(|kind| Item {
+        line: line_no,
+        kind,
+    }));
+    true
 }
 
 impl Numbering {
@@ -418,6 +598,25 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
         return Some((Style::Zhendui, 0, None, 0));
     }
     None
+}
+
+/// Where a `责任单位:…` piece ends: at two spaces (or a tab) or where a deadline or
+/// status label follows a space.
+fn note_end(norm: &str) -> usize {
+    let mut prev_space = false;
+    for (i, c) in norm.char_indices() {
+        if c == '\t' || (c.is_whitespace() && prev_space) {
+            return i;
+        }
+        if prev_space
+            && (find_if(&DEADLINE_LABEL, &DEADLINE_LABEL_FIRST, &norm[i..]).is_some()
+                || find_if(&STATUS_LABEL, &STATUS_LABEL_FIRST, &norm[i..]).is_some())
+        {
+            return i;
+        }
+        prev_space = c.is_whitespace();
+    }
+    norm.len()
 }
 
 /// Whether the text after a heading's first sentence opens its measures or status
@@ -527,6 +726,21 @@ fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
 }
 
 fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out: &mut Vec<Item>) {
+    // Tables flattened to text: a header row names the columns, each row is a problem.
+    // Most lines have neither a tab nor two spaces in a row: skip them unread.
+    let may_have_cells = memchr::memchr(b'\t', line.raw.as_bytes()).is_some()
+        || memchr::memmem::find(line.norm.as_bytes(), b"  ").is_some();
+    if let Some(cells) = may_have_cells.then(|| table_cells(line.raw)).flatten() {
+        if let Some(cols) = table_header(&cells) {
+            numbering.table = Some(cols);
+            return;
+        }
+        if let Some(cols) = &numbering.table {
+            if table_row(&cells, cols, line_no, out) {
+                return;
+            }
+        }
+    }
     if let Some(c) = line
         .norm
         .starts_with(META_FIRST)
@@ -595,6 +809,17 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         } else if let Some(m) = find_if(&DEADLINE_LABEL, &DEADLINE_LABEL_FIRST, piece.norm) {
             deadline_piece = true;
             body_from = m.end();
+        } else if find_if(&NOTE_LABEL, &NOTE_LABEL_FIRST, piece.norm).is_some() {
+            // The value ends at a run of spaces or a 完成时限 label; the rest is a new piece.
+            let rest_at = note_end(piece.norm);
+            let (this, next) = piece.split(rest_at);
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Note(this.raw.trim().to_string()),
+            });
+            piece = next.trim();
+            after_heading = false;
+            continue;
         } else if let Some(len) = status_phrase(piece.norm) {
             let rest =
                 piece.norm[len..].trim_matches(|c: char| c.is_whitespace() || "。.".contains(c));

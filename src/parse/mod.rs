@@ -182,7 +182,10 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         .map(|(_, a)| a.clone())
         .or_else(|| notice.title.as_deref().and_then(header::agency_from_title));
     notice.co_agencies = signers.iter().skip(1).map(|(_, a)| a.clone()).collect();
-    notice.published = signed.map(|(_, d)| d).or(meta_date);
+    notice.published = signed
+        .map(|(_, d)| d)
+        .or(meta_date)
+        .or_else(|| norm.iter().find_map(|l| labelled_published(l)));
 
     let sections = build_sections(&items);
     let intro: String = sections
@@ -224,6 +227,8 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         .join("\n");
     notice.summary = header::summary(&summary_text);
 
+    // Neither title nor signature names it: the body does (…巡察组对X党组开展了巡察).
+    let agency = agency.or_else(|| header::agency_from_body(&intro));
     if let Some(a) = agency {
         let short = header::agency_short(&a);
         let hint = notice.inspection.group.as_deref().and_then(|g| {
@@ -235,7 +240,20 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
                 None
             }
         });
-        let (region, level) = header::region_level(&short, hint);
+        let (region, mut level) = header::region_level(&short, hint);
+        if region.is_none() {
+            // `市文化和旅游局党组`: no place name; the inspecting body's level tells.
+            level = hint
+                .or_else(|| {
+                    notice
+                        .inspection
+                        .group
+                        .as_deref()
+                        .filter(|g| g.starts_with("市委"))
+                        .map(|_| "市")
+                })
+                .map(str::to_string);
+        }
         notice.region = region;
         notice.level = level;
         notice.agency_short = Some(short);
@@ -284,6 +302,32 @@ fn is_notice_intro(head: &str) -> bool {
     RE.is_match(head)
 }
 
+/// A publication date behind a label anywhere on a line (`- 发布日期:…`,
+/// `编辑:… 发表时间:…`, `发文日期:…`), or a bare date beside 来源
+/// (`2024-05-06 10:23 来源:…`).
+fn labelled_published(norm: &str) -> Option<String> {
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[\s\-*·•|])(?:发布时间|发布日期|发表时间|发文日期|成文日期|发稿时间|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})|(\d{4}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*来源|来源\s*:\s*\S+\s+(\d{4}-\d{1,2}-\d{1,2})")
+            .expect("static regex")
+    });
+    // Only short lines that name a date or a source; a regex runs on few lines.
+    if norm.len() > 300 {
+        return None;
+    }
+    let b = norm.as_bytes();
+    let named = ["时间", "日期", "来源"]
+        .iter()
+        .any(|w| memchr::memmem::find(b, w.as_bytes()).is_some());
+    if !named {
+        return None;
+    }
+    let c = LABELLED.captures(norm)?;
+    let d = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
+    dates::find_dates(d.as_str())
+        .into_iter()
+        .find_map(|d| d.year.map(|y| d.iso(y)))
+}
+
 fn meta_published(norm: &str) -> Option<String> {
     static META_DATE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:发布时间|成文日期|发布日期|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})").expect("static regex")
@@ -313,6 +357,8 @@ enum Event {
     Body(Para),
     Status(Status, String),
     Deadline(Option<String>, Para),
+    /// 责任单位 and similar lines: kept as paragraphs of the problem.
+    Note(Para),
 }
 
 #[derive(Debug)]
@@ -503,6 +549,10 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                         line: it.line,
                     }),
                     ItemKind::Status { status, text } => Event::Status(*status, text.clone()),
+                    ItemKind::Note(t) => Event::Note(Para {
+                        text: t.clone(),
+                        line: it.line,
+                    }),
                     ItemKind::Deadline { value, text } => Event::Deadline(
                         value.clone(),
                         Para {
@@ -516,7 +566,7 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                     Some(&top) => sec.nodes[top].events.push(ev),
                     // Outside any heading every piece is kept as a paragraph.
                     None => sec.body.push(match ev {
-                        Event::Body(p) | Event::Deadline(_, p) => p,
+                        Event::Body(p) | Event::Deadline(_, p) | Event::Note(p) => p,
                         Event::Status(_, t) => Para {
                             text: t,
                             line: it.line,
@@ -574,6 +624,19 @@ fn clean_problem_title(t: &str) -> String {
         }
     }
     t
+}
+
+/// The long-term phrase of a deadline piece (`整改时限:长期坚持` → `长期坚持`).
+fn long_term(deadline_text: &str) -> Option<(Status, String)> {
+    let value = deadline_text
+        .split_once([':', '：'])
+        .map_or(deadline_text, |(_, v)| v)
+        .trim()
+        .trim_end_matches('。');
+    let long = ["长期", "常态", "持续"]
+        .iter()
+        .any(|w| value.starts_with(w));
+    (long && value.chars().count() <= 8).then(|| (Status::InProgress, value.to_string()))
 }
 
 /// A status in brackets at the end of a heading: `（已完成）`.
@@ -791,6 +854,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     Event::Body(p) => paras.push(p.clone()),
                     Event::Status(s, t) => st.push((*s, t.clone())),
                     Event::Deadline(d, _) => deadline = deadline.or(d.clone()),
+                    Event::Note(_) => {}
                 }
             }
             if !point_parents {
@@ -813,6 +877,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                                 line: child.line,
                             }),
                             Event::Deadline(d, _) => deadline = deadline.or(d.clone()),
+                            Event::Note(_) => {}
                         }
                     }
                     todo.extend(child.children.iter().rev().copied());
@@ -901,6 +966,14 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 // `1.资金监管不严（已完成）`: a status printed in the heading itself.
                 st.extend(suffix_status(&title));
             }
+            if st.is_empty() {
+                // `整改时限:长期坚持`: a long-term item has no end date; it counts as in
+                // progress, with the phrase as its status text.
+                st.extend(node.events.iter().find_map(|e| match e {
+                    Event::Deadline(None, p) => long_term(&p.text),
+                    _ => None,
+                }));
+            }
             statuses.push(st);
             built.push(Problem {
                 n: 0,
@@ -943,7 +1016,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
         for (i, n) in sec.nodes.iter().enumerate() {
             // Deadline lines stay searchable as written, wherever they stand.
             for e in &n.events {
-                if let Event::Deadline(_, p) = e {
+                if let Event::Deadline(_, p) | Event::Note(p) = e {
                     notice.paragraphs.push(Paragraph {
                         text: p.text.clone(),
                         line: p.line,
@@ -970,7 +1043,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                         text: t.clone(),
                         line: n.line,
                     },
-                    Event::Deadline(..) => continue,
+                    Event::Deadline(..) | Event::Note(_) => continue,
                 };
                 notice.paragraphs.push(Paragraph {
                     text: p.text,
