@@ -94,6 +94,16 @@ pub fn fold_script(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The view the parser reads: full-width forms folded to ASCII ([`fold_width_cow`])
+/// and traditional characters to simplified ones ([`fold_script`]); letter case kept.
+/// Byte offsets of the view are valid in `s` wherever no full-width form was folded.
+pub fn fold_parse(s: &str) -> Cow<'_, str> {
+    match fold_width_cow(s) {
+        Cow::Borrowed(b) => fold_script(b),
+        Cow::Owned(o) => Cow::Owned(fold_script(&o).into_owned()),
+    }
+}
+
 /// Whether `s` reads as traditional script: at least three characters in it fold to
 /// other simplified ones (one stray variant does not make a traditional copy).
 pub fn is_traditional(s: &str) -> bool {

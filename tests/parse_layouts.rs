@@ -60,4 +60,6 @@ layouts! {
     deadlines_long_term_and_responsibility_lines => "09_deadlines_long_term_responsibility",
     table_with_tabs => "10_table_tabs",
     table_with_space_runs => "11_table_spaces",
+    traditional_script => "12_traditional_script",
+    traditional_script_web_page => "13_traditional_web",
 }

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::dates::{find_dates, resolve_years, split_iso};
 use crate::notice::{Inspection, Summary};
-use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
+use crate::text::{fold_parse, squeeze_spaces};
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:巡察|巡视|整改).*(?:通报|报告|公告|公示|情况)$").expect("static regex")
@@ -122,7 +122,7 @@ pub fn find_title<S: AsRef<str>>(lines: &[S]) -> Option<(usize, String)> {
             return None;
         }
         let t = squeeze_spaces(l);
-        let norm = fold_width(&t);
+        let norm = fold_parse(&t);
         let n = t.chars().count();
         let ok = (6..=90).contains(&n)
             && TITLE.is_match(&norm)
@@ -337,7 +337,7 @@ pub fn summary(text: &str) -> Summary {
         let c = re.captures(text)?;
         c.iter().skip(1).flatten().next()?.as_str().parse().ok()
     }
-    let text = fold_width_cow(text);
+    let text = fold_parse(text);
     let counted = COUNT.is_match(&text);
     Summary {
         problems_total: num(&PROBLEMS, &text),

@@ -13,7 +13,9 @@ use memchr::memmem;
 
 use super::lines;
 use crate::notice::Notice;
-use crate::text::fold_width_cow;
+use std::borrow::Cow;
+
+use crate::text::{fold_script, fold_width_cow};
 
 /// Fields searched for every line (they carry no line of their own, or are short).
 struct Haystack {
@@ -29,9 +31,14 @@ struct Haystack {
 const NEAR_BEFORE: usize = 3;
 const WINDOW_AFTER: usize = 2;
 
-/// Appends `s` without whitespace and `*` (the forms compared are as written: the
-/// parser keeps text as written, so no folding is needed).
-fn normalise(s: &str, out: &mut String) {
+/// Appends `s` without whitespace and `*`, traditional characters folded when
+/// `script` (the forms compared are otherwise as written: the parser keeps text as
+/// written, so no other folding is needed).
+fn normalise(s: &str, out: &mut String, script: bool) {
+    if script {
+        let f = fold_script(s);
+        return normalise(&f, out, false);
+    }
     // U+3000 and U+00A0 are the spaces besides ASCII ones that Chinese text holds.
     let spaced = s
         .bytes()
@@ -45,10 +52,10 @@ fn normalise(s: &str, out: &mut String) {
 }
 
 impl Haystack {
-    fn new(notice: &Notice) -> Haystack {
+    fn new(notice: &Notice, script: bool) -> Haystack {
         let mut global = String::new();
         let mut push_global = |s: &str| {
-            normalise(s, &mut global);
+            normalise(s, &mut global, script);
             global.push('\u{1}');
         };
         if let Some(a) = &notice.agency {
@@ -69,7 +76,7 @@ impl Haystack {
             if let Some(s) = &p.status_text {
                 // Status phrases repeat: each one once.
                 let mut n = String::new();
-                normalise(s, &mut n);
+                normalise(s, &mut n, script);
                 if memmem::find(global.as_bytes(), n.as_bytes()).is_none() {
                     global.push_str(&n);
                     global.push('\u{1}');
@@ -87,7 +94,7 @@ impl Haystack {
         let mut starts = Vec::with_capacity(entries.len());
         for (line, t) in entries {
             starts.push((line, text.len()));
-            normalise(t, &mut text);
+            normalise(t, &mut text, script);
             text.push('\u{1}');
         }
         Haystack {
@@ -341,7 +348,10 @@ fn is_not_content(norm: &str) -> bool {
 /// assert_eq!(zhenggai::parse::unkept_lines(text, &lost), vec![5]);
 /// ```
 pub fn unkept_lines(text: &str, notice: &Notice) -> Vec<usize> {
-    let hay = Haystack::new(notice);
+    // A traditional-script copy is compared through simplified characters, so the
+    // wrapper words and labels read the same.
+    let script = crate::text::is_traditional(crate::text::take_chars(text, 3000));
+    let hay = Haystack::new(notice, script);
     // Lines above the title line are the site's header and navigation.
     let front_end = notice
         .title
@@ -356,6 +366,11 @@ pub fn unkept_lines(text: &str, notice: &Notice) -> Vec<usize> {
         if cleaned.is_empty() {
             continue;
         }
+        let cleaned = if script {
+            Cow::Owned(fold_script(&cleaned).into_owned())
+        } else {
+            cleaned
+        };
         if is_not_content(&fold_width_cow(&cleaned)) {
             continue;
         }

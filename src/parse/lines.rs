@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::notice::Status;
-use crate::text::{fold_width_cow, parse_number, WideChars};
+use crate::text::{fold_parse, parse_number, WideChars};
 
 /// Numbering styles of headings, in no particular order of depth: the parser decides
 /// depth by the order in which styles appear.
@@ -201,6 +201,8 @@ const CN_NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七'
 
 /// Maps a status phrase to a [`Status`].
 pub fn status_of(phrase: &str) -> Status {
+    // Traditional script (階段性完成) reads like simplified.
+    let phrase = &*crate::text::fold_script(phrase);
     if phrase.starts_with("基本") {
         Status::BasicallyCompleted
     } else if phrase.starts_with("阶段性") {
@@ -408,7 +410,7 @@ fn table_header(cells: &[&str]) -> Option<Vec<Column>> {
     let cols: Vec<Column> = cells
         .iter()
         .map(|c| {
-            let c = fold_width_cow(c);
+            let c = fold_parse(c);
             // Header cells are short names, not sentences.
             if c.chars().count() > 8 {
                 Column::Other
@@ -448,9 +450,7 @@ fn table_row(cells: &[&str], cols: &[Column], line_no: usize, out: &mut Vec<Item
         line: line_no,
         kind: ItemKind::Heading(Heading {
             style: Style::Row,
-            n: seq
-                .and_then(|s| parse_number(&fold_width_cow(s)))
-                .unwrap_or(0),
+            n: seq.and_then(|s| parse_number(&fold_parse(s))).unwrap_or(0),
             label: seq.map(|s| s.to_string()),
             title,
             rest: None,
@@ -465,7 +465,7 @@ fn table_row(cells: &[&str], cols: &[Column], line_no: usize, out: &mut Vec<Item
         if cell.is_empty() {
             continue;
         }
-        let norm = fold_width_cow(cell);
+        let norm = fold_parse(cell);
         match col {
             Column::Seq | Column::Problem => {}
             Column::Measures => out.push(Item {
@@ -622,7 +622,7 @@ fn note_end(norm: &str) -> usize {
 /// Whether the text after a heading's first sentence opens its measures or status
 /// (`一是…`, `整改情况:…`): the heading is then a problem with its text on the line.
 fn opens_measures(rest: &str) -> bool {
-    let r = fold_width_cow(rest);
+    let r = fold_parse(rest);
     let r = r.trim_start();
     r.starts_with("一是")
         || (r.starts_with(STATUS_LABEL_FIRST) && STATUS_LABEL.is_match(r))
@@ -650,7 +650,7 @@ pub fn classify(lines: &[(usize, String)]) -> Vec<Item> {
     classify_folded(
         lines
             .iter()
-            .map(|(line_no, raw)| (*line_no, raw.as_str(), fold_width_cow(raw))),
+            .map(|(line_no, raw)| (*line_no, raw.as_str(), fold_parse(raw))),
     )
 }
 
@@ -919,7 +919,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 let explicit = style == Style::Wenti
                     || style == Style::Zhendui
                     || (title.starts_with(['针', '关'])
-                        && EXPLICIT_TITLE.is_match(&fold_width_cow(&title)));
+                        && EXPLICIT_TITLE.is_match(&fold_parse(&title)));
                 out.push(Item {
                     line: line_no,
                     kind: ItemKind::Heading(Heading {

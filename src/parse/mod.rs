@@ -30,7 +30,7 @@ pub use self::kept::unkept_lines;
 use self::lines::{Heading, Item, ItemKind, Style};
 use self::measures::Para;
 use crate::notice::{Category, Measure, Notice, Paragraph, Problem, Status};
-use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
+use crate::text::{fold_parse, fold_script, fold_width, fold_width_cow, squeeze_spaces};
 
 /// Parses the text of one file. `file` is recorded as the notice's `file` field.
 ///
@@ -83,7 +83,19 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         .filter(|(_, l)| !l.is_empty())
         .collect();
     let raw: Vec<&str> = lines.iter().map(|(_, l)| l.as_ref()).collect();
-    let norm: Vec<Cow<str>> = raw.iter().map(|l| fold_width_cow(l)).collect();
+    // A traditional-script copy is read through simplified characters; the text
+    // kept stays as written. Checking the start of the file is enough to tell.
+    let traditional = crate::text::is_traditional(crate::text::take_chars(text, 3000));
+    let norm: Vec<Cow<str>> = raw
+        .iter()
+        .map(|l| {
+            if traditional {
+                fold_parse(l)
+            } else {
+                fold_width_cow(l)
+            }
+        })
+        .collect();
 
     let title = header::find_title(&raw);
     let mut notice = Notice {
@@ -124,7 +136,7 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         .join("\n");
     let title_norm = title
         .as_ref()
-        .map(|(_, t)| fold_width(t))
+        .map(|(_, t)| fold_parse(t).into_owned())
         .unwrap_or_default();
     notice.is_notice = is_notice_title(&title_norm) || is_notice_intro(&head_text);
     if !notice.is_notice {
@@ -177,11 +189,20 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         }
     }
 
+    // Names are read in the folded view; a traditional copy shows them as written.
+    let title_folded = notice.title.as_deref().map(fold_parse);
     let agency = signers
         .first()
         .map(|(_, a)| a.clone())
-        .or_else(|| notice.title.as_deref().and_then(header::agency_from_title));
-    notice.co_agencies = signers.iter().skip(1).map(|(_, a)| a.clone()).collect();
+        .or_else(|| title_folded.as_deref().and_then(header::agency_from_title));
+    let title_written = notice.title.clone();
+    let mut sources: Vec<&str> = signers.iter().map(|(i, _)| raw[*i]).collect();
+    sources.extend(title_written.as_deref());
+    notice.co_agencies = signers
+        .iter()
+        .skip(1)
+        .map(|(_, a)| as_written(a, &sources, traditional))
+        .collect();
     notice.published = signed
         .map(|(_, d)| d)
         .or(meta_date)
@@ -194,7 +215,7 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         .map(|s| {
             s.body
                 .iter()
-                .map(|p| fold_width_cow(&p.text))
+                .map(|p| fold_parse(&p.text))
                 .collect::<Vec<_>>()
                 .join("\n")
         })
@@ -203,7 +224,7 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
                 .iter()
                 .take(3)
                 .filter_map(|i| match &i.kind {
-                    ItemKind::Body(b) => Some(fold_width_cow(b)),
+                    ItemKind::Body(b) => Some(fold_parse(b)),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -211,7 +232,11 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
         });
     let all_text = norm.join("\n");
     notice.inspection = header::inspection(
-        notice.title.as_deref().map(fold_width).as_deref(),
+        notice
+            .title
+            .as_deref()
+            .map(|t| fold_parse(t).into_owned())
+            .as_deref(),
         &intro,
         &all_text,
         notice.published.as_deref(),
@@ -229,6 +254,17 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
 
     // Neither title nor signature names it: the body does (…巡察组对X党组开展了巡察).
     let agency = agency.or_else(|| header::agency_from_body(&intro));
+    let intro_written: Vec<&str> = sections
+        .first()
+        .filter(|s| s.heading.is_none())
+        .map(|s| s.body.iter().map(|p| p.text.as_str()).collect())
+        .unwrap_or_default();
+    sources.extend(intro_written);
+    for fact in [&mut notice.inspection.group, &mut notice.inspection.round] {
+        if let Some(g) = fact.as_mut() {
+            *g = as_written(g, &sources, traditional);
+        }
+    }
     if let Some(a) = agency {
         let short = header::agency_short(&a);
         let hint = notice.inspection.group.as_deref().and_then(|g| {
@@ -254,12 +290,59 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
                 })
                 .map(str::to_string);
         }
-        notice.region = region;
+        let written = as_written(&a, &sources, traditional);
+        notice.region = region.map(|r| same_slice(&a, &written, &r));
         notice.level = level;
-        notice.agency_short = Some(short);
-        notice.agency = Some(a);
+        notice.agency_short = Some(same_slice(&a, &written, &short));
+        notice.agency = Some(written);
     }
     notice
+}
+
+/// `folded` (read in the folded view) as one of `sources` writes it: a traditional
+/// copy keeps its characters. Folding keeps byte offsets, so the same bytes of the
+/// width-folded source are the text as written.
+fn as_written(folded: &str, sources: &[&str], traditional: bool) -> String {
+    if !traditional {
+        return folded.to_string();
+    }
+    for s in sources {
+        let w = squeeze_spaces(&fold_width(s));
+        let f = fold_script(&w);
+        if let Some(pos) = f.find(folded) {
+            if let Some(t) = w.get(pos..pos + folded.len()) {
+                return t.to_string();
+            }
+        }
+    }
+    folded.to_string()
+}
+
+/// The part of `written` at the place where `part` stands in `folded` (its folded
+/// form, same byte layout).
+fn same_slice(folded: &str, written: &str, part: &str) -> String {
+    folded
+        .find(part)
+        .filter(|_| folded.len() == written.len())
+        .and_then(|p| written.get(p..p + part.len()))
+        .unwrap_or(part)
+        .to_string()
+}
+
+/// `f` (a title cleaner) applied to the folded view of `raw`, its result given as
+/// written: wrappers in traditional script (針對“…”問題) are read like simplified ones.
+fn keep_written(raw: &str, f: impl Fn(&str) -> String) -> String {
+    let folded = fold_script(raw);
+    if let Cow::Borrowed(_) = folded {
+        return f(raw);
+    }
+    let out = f(&folded);
+    let w = squeeze_spaces(raw);
+    let sq = fold_script(&w);
+    match sq.find(&out) {
+        Some(p) => w.get(p..p + out.len()).unwrap_or(&out).to_string(),
+        None => out,
+    }
 }
 
 /// The lines of `text` as [`str::lines`] gives them, found with memchr.
@@ -404,7 +487,7 @@ fn section_kind(h: Option<&Heading>) -> SectionKind {
     match h {
         None => SectionKind::Intro,
         Some(h) => {
-            let t = fold_width_cow(&h.title);
+            let t = fold_parse(&h.title);
             if CLOSING.is_match(&t) {
                 SectionKind::Closing
             } else if PREAMBLE.is_match(&t) && !t.contains("问题") {
@@ -687,7 +770,7 @@ fn clean_item_title(t: &str) -> String {
 fn clean_category_title(t: &str) -> String {
     let t = squeeze_spaces(t);
     let t = t.trim_end_matches('。');
-    let norm = fold_width_cow(t);
+    let norm = fold_parse(t);
     for prefix in ["反馈问题:", "问题类别:", "问题:"] {
         if norm.starts_with(prefix) {
             let k = prefix.chars().count();
@@ -738,7 +821,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             for n in &sec.nodes {
                 for e in &n.events {
                     if let Event::Deadline(Some(d), _) = e {
-                        deadlines.push((clean_item_title(&n.h.title), d.clone()));
+                        deadlines.push((keep_written(&n.h.title, clean_item_title), d.clone()));
                     }
                 }
             }
@@ -912,7 +995,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     notice.paragraphs.push(Paragraph {
                         text: p.text,
                         line: p.line,
-                        section: Some(clean_problem_title(&title)),
+                        section: Some(keep_written(&title, clean_problem_title)),
                     });
                 }
             }
@@ -939,7 +1022,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 if let Some(&cat) = ancestors.first() {
                     let ci = *category_of.entry((si, cat)).or_insert_with(|| {
                         notice.categories.push(Category {
-                            title: clean_category_title(&sec.nodes[cat].h.title),
+                            title: keep_written(&sec.nodes[cat].h.title, clean_category_title),
                             items: Vec::new(),
                         });
                         notice.categories.len() - 1
@@ -955,7 +1038,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     if let Some(inode) = item_node {
                         let ii = *item_of.entry((si, inode)).or_insert_with(|| {
                             let items = &mut notice.categories[ci].items;
-                            items.push(clean_item_title(&sec.nodes[inode].h.title));
+                            items.push(keep_written(&sec.nodes[inode].h.title, clean_item_title));
                             items.len() - 1
                         });
                         item = Some(ii);
@@ -964,7 +1047,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             }
             if st.is_empty() {
                 // `1.资金监管不严（已完成）`: a status printed in the heading itself.
-                st.extend(suffix_status(&title));
+                st.extend(suffix_status(&fold_script(&title)));
             }
             if st.is_empty() {
                 // `整改时限:长期坚持`: a long-term item has no end date; it counts as in
@@ -980,7 +1063,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 label: node.h.label.clone(),
                 category,
                 item,
-                title: clean_problem_title(&title),
+                title: keep_written(&title, clean_problem_title),
                 status: Status::Unspecified,
                 status_text: None,
                 deadline,
