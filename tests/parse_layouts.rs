@@ -62,4 +62,9 @@ layouts! {
     table_with_space_runs => "11_table_spaces",
     traditional_script => "12_traditional_script",
     traditional_script_web_page => "13_traditional_web",
+    agency_from_body_and_bullet_date => "14_agency_from_body_bullet_date",
+    agency_named_where_feedback_goes_no_feedback_date => "15_agency_to_body_no_feedback_date",
+    agency_before_yixia_jiancheng_and_special_group => "16_yixia_jiancheng_special_group",
+    date_beside_source_cross_group_and_figures => "17_source_datetime_cross_group_figures",
+    stated_figures_differ_from_the_parse => "18_province_xunshi_figures_differ",
 }

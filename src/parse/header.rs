@@ -73,6 +73,10 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
         return (None, None);
     };
     let mut region = m.as_str().to_string();
+    // `县市场监督管理局`, `市乡村振兴局`: a level word, not a place name.
+    if short.starts_with(['省', '市', '县', '区', '州']) {
+        return (None, None);
+    }
     // `苏州市`: the lazy match stops at 州; a 市/县/区 right after belongs to the name.
     if region.ends_with('州') {
         if let Some(next) = short[m.end()..]
@@ -212,16 +216,29 @@ pub fn agency_from_title(title: &str) -> Option<String> {
 /// names it nor a signature: `…巡察组对市文化和旅游局党组开展了巡察`,
 /// `…向县农业农村局党组反馈了巡察意见`, `市X局党组(以下简称…)`.
 pub fn agency_from_body(text: &str) -> Option<String> {
-    static BODY_ORG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:对|向)((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))(?:进行|开展|反馈|实施|的)|((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))\s*\(以下简称")
+    static TO_ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:对|向)((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))(?:进行|开展|反馈|实施|的)")
             .expect("static regex")
     });
-    BODY_ORG.captures_iter(text).find_map(|c| {
-        let m = c.get(1).or_else(|| c.get(2))?.as_str();
+    static CALLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))\s*\(以下简称")
+            .expect("static regex")
+    });
+    let named = |m: &str| {
         // `对局党组`, `向我局党组`: a reference, not a name.
-        let named = !m.starts_with(['局', '本', '该', '我', '其', '各', '委']);
-        named.then(|| m.to_string())
-    })
+        (!m.starts_with(['局', '本', '该', '我', '其', '各', '委'])).then(|| m.to_string())
+    };
+    TO_ORG
+        .captures_iter(text)
+        .find_map(|c| named(c.get(1)?.as_str()))
+        .or_else(|| {
+            CALLED.captures_iter(text).find_map(|c| {
+                let m = c.get(1)?.as_str();
+                // `…于6月对市X局党组(以下简称…)`: the name follows the last 对/向.
+                let m = m.rsplit_once(['对', '向']).map_or(m, |(_, r)| r);
+                named(m)
+            })
+        })
 }
 
 /// Inspection facts from the title and the introduction (and, for the group, the whole text).
@@ -257,7 +274,7 @@ pub fn inspection(
     let mut feedback_date = None;
     for sentence_end in intro.match_indices("反馈").map(|(i, _)| i) {
         let sentence_start = intro[..sentence_end]
-            .rfind(['。', ';', '；'])
+            .rfind(['。', ';', '；', '\n'])
             .map_or(0, |i| {
                 i + intro[i..].chars().next().map_or(1, char::len_utf8)
             });

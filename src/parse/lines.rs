@@ -119,7 +119,7 @@ static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static META: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(信息索引号|索引号|发布机构|发文机关|成文日期|发布日期|发布时间|时间|来源|主题分类|文号|发文字号|公开方式|公开范围|日期)\s*:\s*(.*)$")
+    Regex::new(r"^(信息索引号|索引号|发布机构|发文机关|成文日期|发布日期|发布时间|发文日期|发表时间|发稿时间|时间|来源|主题分类|文号|发文字号|公开方式|公开范围|日期)\s*:\s*(.*)$")
         .expect("static regex")
 });
 static HEAD_CN_COMMA: LazyLock<Regex> =

@@ -276,10 +276,18 @@ pub fn parse_structure(file: &str, text: &str) -> Notice {
                 None
             }
         });
+        // `县市场监督管理局党组`: the level word the name starts with.
+        let own_level = match short.chars().next() {
+            Some('县' | '区') => Some("县"),
+            Some('市') => Some("市"),
+            Some('省') => Some("省"),
+            _ => None,
+        };
         let (region, mut level) = header::region_level(&short, hint);
         if region.is_none() {
             // `市文化和旅游局党组`: no place name; the inspecting body's level tells.
-            level = hint
+            level = own_level
+                .or(hint)
                 .or_else(|| {
                     notice
                         .inspection
@@ -390,7 +398,7 @@ fn is_notice_intro(head: &str) -> bool {
 /// (`2024-05-06 10:23 来源:…`).
 fn labelled_published(norm: &str) -> Option<String> {
     static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^|[\s\-*·•|])(?:发布时间|发布日期|发表时间|发文日期|成文日期|发稿时间|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})|(\d{4}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*来源|来源\s*:\s*\S+\s+(\d{4}-\d{1,2}-\d{1,2})")
+        Regex::new(r"(?:^|[\s\-*·•|])(?:发布时间|发布日期|发表时间|发文日期|成文日期|发稿时间|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}[日号]?)|(\d{4}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*来源|来源\s*:\s*\S+\s+(\d{4}-\d{1,2}-\d{1,2})")
             .expect("static regex")
     });
     // Only short lines that name a date or a source; a regex runs on few lines.
@@ -413,7 +421,7 @@ fn labelled_published(norm: &str) -> Option<String> {
 
 fn meta_published(norm: &str) -> Option<String> {
     static META_DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:发布时间|成文日期|发布日期|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})").expect("static regex")
+        Regex::new(r"(?:发布时间|成文日期|发布日期|发文日期|发表时间|发稿时间|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}[日号]?)").expect("static regex")
     });
     let c = META_DATE.captures(norm)?;
     dates::find_dates(c.get(1)?.as_str())
