@@ -67,4 +67,9 @@ layouts! {
     agency_before_yixia_jiancheng_and_special_group => "16_yixia_jiancheng_special_group",
     date_beside_source_cross_group_and_figures => "17_source_datetime_cross_group_figures",
     stated_figures_differ_from_the_parse => "18_province_xunshi_figures_differ",
+    zhendui_problem_with_nested_steps => "19_zhendui_with_nested_steps",
+    numbering_out_of_the_usual_order => "20_numbering_out_of_order",
+    preamble_points_are_not_problems => "21_preamble_points_are_not_problems",
+    wenti_yi_progress_and_paragraph_measures => "22_health_wenti_yi_deadline_paragraphs",
+    html_statuses_in_parentheses => "23_education_html_parenthesized_status",
 }

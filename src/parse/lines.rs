@@ -23,8 +23,10 @@ pub enum Style {
     CnParen,
     /// 第一,
     CnDi,
-    /// 1. or 1、
+    /// 1.
     Arabic,
+    /// 1、 (a level of its own: notices number problems `1、` and steps `1.`)
+    ArabicDun,
     /// (1)
     ArabicParen,
     /// 问题1: / 问题一:
@@ -38,7 +40,7 @@ pub enum Style {
 }
 
 impl Style {
-    const COUNT: usize = 9;
+    const COUNT: usize = 10;
     fn idx(self) -> usize {
         self as usize
     }
@@ -505,8 +507,10 @@ fn table_row(cells: &[&str], cols: &[Column], line_no: usize, out: &mut Vec<Item
 
 impl Numbering {
     fn accepts_at_line_start(&self, style: Style, n: u32) -> bool {
+        // A heading may also step back (`4.` then `3.`: out of the usual order), but
+        // not run far ahead of the numbering.
         let last = self.last[style.idx()];
-        n == 1 || (n > last && n <= last + 3)
+        n >= 1 && n <= last + 3
     }
     fn accepts_inline(&self, style: Style, n: u32, after_heading: bool) -> bool {
         let last = self.last[style.idx()];
@@ -592,7 +596,12 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
         let num = parse_number(c.get(1)?.as_str())?;
         let punct_end = c.get(2)?.end();
         let label = d.split(punct_end).0.raw.replace(char::is_whitespace, "");
-        return Some((Style::Arabic, num, Some(label), c.get(0)?.end()));
+        let style = if c.get(2)?.as_str() == "、" {
+            Style::ArabicDun
+        } else {
+            Style::Arabic
+        };
+        return Some((style, num, Some(label), c.get(0)?.end()));
     }
     if (first == '针' || first == '关') && HEAD_ZHENDUI.is_match(n) {
         return Some((Style::Zhendui, 0, None, 0));
@@ -773,7 +782,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         if let Some(h) = heading_start(&piece) {
             let ok = match h.0 {
                 Style::Zhendui => true,
-                Style::Arabic => {
+                Style::Arabic | Style::ArabicDun => {
                     // `5.5G…` is heading 5 only when 5 is next; `5.8万元` is not a heading.
                     let next_digit = piece.norm[h.3..].starts_with(|c: char| c.is_ascii_digit());
                     if next_digit {
@@ -885,8 +894,13 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             } else if let Some(a) = c.get(3) {
                 let num = parse_number(a.as_str()).unwrap_or(0);
                 let tail = &content.norm[whole.end..];
+                let style = if content.norm[whole.clone()].ends_with('、') {
+                    Style::ArabicDun
+                } else {
+                    Style::Arabic
+                };
                 !tail.starts_with(|ch: char| ch.is_ascii_digit())
-                    && numbering.accepts_inline(Style::Arabic, num, is_heading || after_heading)
+                    && numbering.accepts_inline(style, num, is_heading || after_heading)
             } else if let Some(w) = c.get(4) {
                 let num = parse_number(w.as_str()).unwrap_or(0);
                 numbering.accepts_inline(Style::Wenti, num, false)

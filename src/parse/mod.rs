@@ -948,22 +948,25 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     Event::Note(_) => {}
                 }
             }
+            // Headings below a problem (enumerations in its 整改情况, numbered steps,
+            // groups of steps) belong to it: each lowest one, with its text, is one
+            // measure; the headings that group them are kept as its paragraphs.
+            let mut sub_measures: Vec<Measure> = Vec::new();
+            let mut sub_heads: Vec<Para> = Vec::new();
             if !point_parents {
-                // Headings below a problem (enumerations in its 整改情况, numbered
-                // steps) are part of its text, label included.
                 let mut todo: Vec<usize> = node.children.iter().rev().copied().collect();
                 while let Some(c) = todo.pop() {
                     let child = &sec.nodes[c];
-                    let label = child.h.label.as_deref().unwrap_or("");
-                    paras.push(Para {
-                        text: format!("{label}{}", child.h.text.trim()),
-                        line: child.line,
-                    });
+                    let mut text = child.h.text.trim().to_string();
+                    let mut extra: Vec<Para> = Vec::new();
                     for e in &child.events {
                         match e {
-                            Event::Body(p) => paras.push(p.clone()),
+                            Event::Body(p) if child.children.is_empty() => {
+                                text.push_str(p.text.trim())
+                            }
+                            Event::Body(p) => extra.push(p.clone()),
                             Event::Status(s, t) if st.is_empty() => st.push((*s, t.clone())),
-                            Event::Status(_, t) => paras.push(Para {
+                            Event::Status(_, t) => extra.push(Para {
                                 text: t.clone(),
                                 line: child.line,
                             }),
@@ -971,6 +974,20 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                             Event::Note(_) => {}
                         }
                     }
+                    if child.children.is_empty() {
+                        if !text.is_empty() {
+                            sub_measures.push(Measure {
+                                text,
+                                line: child.line,
+                            });
+                        }
+                    } else {
+                        sub_heads.push(Para {
+                            text,
+                            line: child.line,
+                        });
+                    }
+                    sub_heads.extend(extra);
                     todo.extend(child.children.iter().rev().copied());
                 }
             }
@@ -999,7 +1016,8 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 let joined = measures::join_broken(&paras);
                 let (m, lead) = measures::split(&joined);
                 measures = m;
-                for p in lead {
+                measures.extend(sub_measures);
+                for p in lead.into_iter().chain(sub_heads) {
                     notice.paragraphs.push(Paragraph {
                         text: p.text,
                         line: p.line,
