@@ -670,6 +670,13 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
     sections
 }
 
+/// A top-level section heading that names a group of problems (`关于…方面`,
+/// `聚焦…`, `在“…”方面存在的问题`) rather than the notice's parts.
+fn is_category_section(title: &str) -> bool {
+    let t = fold_parse(title);
+    t.starts_with("关于") || t.starts_with("聚焦") || t.starts_with("在") || t.contains("方面")
+}
+
 /// A body line that reads as a problem statement: one short sentence, not a measure.
 fn is_problem_sentence(b: &str) -> bool {
     let t = b.trim().trim_end_matches('。');
@@ -819,6 +826,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             .map(|n| {
                 n.h.explicit
                     || n.has_status()
+                    || suffix_status(&fold_script(&n.h.title)).is_some()
                     || (n.h.inline_measures && sec.kind != SectionKind::Preamble)
             })
             .collect();
@@ -894,10 +902,15 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     .collect();
                 point_parents = true;
             } else {
+                // Problems sit below a category, or right under a section that is one.
+                let min_depth = match &sec.heading {
+                    Some(h) if is_category_section(&h.title) => 0,
+                    _ => 1,
+                };
                 problems = (0..sec.nodes.len())
                     .filter(|&i| {
                         let n = &sec.nodes[i];
-                        n.children.is_empty() && n.has_body() && n.depth >= 1
+                        n.children.is_empty() && n.has_body() && n.depth >= min_depth
                     })
                     .collect();
             }
@@ -1070,6 +1083,21 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                         item = Some(ii);
                     }
                 }
+            } else if let Some(h) = sec
+                .heading
+                .as_ref()
+                .filter(|h| is_category_section(&h.title))
+            {
+                // `一、关于…方面问题的整改情况`: the section itself is the category of
+                // the problems right under it.
+                let ci = *category_of.entry((si, usize::MAX)).or_insert_with(|| {
+                    notice.categories.push(Category {
+                        title: keep_written(&h.title, clean_category_title),
+                        items: Vec::new(),
+                    });
+                    notice.categories.len() - 1
+                });
+                category = Some(ci);
             }
             if st.is_empty() {
                 // `1.资金监管不严（已完成）`: a status printed in the heading itself.
