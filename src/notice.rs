@@ -15,7 +15,9 @@ pub enum Status {
     BasicallyCompleted,
     /// 阶段性完成.
     Phased,
-    /// 正在整改, 尚未完成, 整改中.
+    /// 正在整改, 尚未完成, 整改中, 正在推进; also long-term items (长期坚持, 持续整改,
+    /// 常态化推进), which have no end date and so count as in progress (the phrase
+    /// stays in `status_text`).
     InProgress,
     /// Nothing stated.
     #[default]
@@ -76,7 +78,8 @@ impl Status {
                 Status::BasicallyCompleted
             }
             "phased" | "阶段性完成" | "阶段性" => Status::Phased,
-            "in_progress" | "ongoing" | "正在整改" | "整改中" | "尚未完成" | "推进中" => {
+            "in_progress" | "ongoing" | "正在整改" | "整改中" | "尚未完成" | "推进中"
+            | "正在推进" | "长期坚持" | "持续整改" | "常态化推进" => {
                 Status::InProgress
             }
             "unspecified" | "none" | "未说明" | "未标注" => Status::Unspecified,

@@ -14,7 +14,7 @@ fn files() -> Vec<PathBuf> {
             let p = e.path();
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
             if matches!(ext, "txt" | "md" | "html" | "htm")
-                && !p.file_name().is_some_and(|n| n == "README.md")
+                && p.file_name().is_none_or(|n| n != "README.md")
             {
                 out.push(p);
             }
@@ -30,13 +30,13 @@ fn no_line_of_any_seed_or_fixture_is_dropped() {
     for path in files() {
         let src = zhenggai::read::read_file(&path).expect("readable");
         let name = path.display().to_string();
-        let notice = zhenggai::parse::parse_structure(&name, &src.text);
+        let notice = zhenggai::parse::parse(&name, &src.text);
         let lost = zhenggai::parse::unkept_lines(&src.text, &notice);
         let lines: Vec<&str> = src.text.lines().collect();
         for l in &lost {
             report.push(format!("{name}:{l}: {}", lines.get(l - 1).unwrap_or(&"")));
         }
-        let rescued = zhenggai::parse::parse(&name, &src.text);
+        let rescued = zhenggai::parse::parse_checked(&name, &src.text);
         assert!(
             zhenggai::parse::unkept_lines(&src.text, &rescued).is_empty(),
             "{name}: parse keeps every line"
@@ -51,7 +51,7 @@ fn no_line_of_generated_notices_is_dropped() {
     let mut report = Vec::new();
     for i in 0..300u64 {
         let text = zhenggai::generate::generate_notice(7, i);
-        let notice = zhenggai::parse::parse_structure("gen.txt", &text);
+        let notice = zhenggai::parse::parse("gen.txt", &text);
         let lost = zhenggai::parse::unkept_lines(&text, &notice);
         let lines: Vec<&str> = text.lines().collect();
         for l in lost {

@@ -382,13 +382,11 @@ pub fn unkept_lines(text: &str, notice: &Notice) -> Vec<usize> {
             .split(|c: char| is_cut(c) || c.is_whitespace() || c == '*')
             .any(|piece| {
                 let p = strip_piece(piece);
-                let lost = !is_empty_piece(p)
-                    && !hay.contains(p, line)
-                    && !(p.len() < piece.len() && hay.contains(piece, line));
-                if lost && std::env::var_os("ZG_DEBUG").is_some() {
-                    eprintln!("DEBUG {line}: {p}");
-                }
-                lost
+                // The piece with its ordinal or wrapper words off, or as it stands.
+                let kept = is_empty_piece(p)
+                    || hay.contains(p, line)
+                    || (p.len() < piece.len() && hay.contains(piece, line));
+                !kept
             });
         if lost {
             out.push(line);

@@ -34,6 +34,12 @@ use crate::text::{fold_parse, fold_script, fold_width, fold_width_cow, squeeze_s
 
 /// Parses the text of one file. `file` is recorded as the notice's `file` field.
 ///
+/// Every content line ends up, whole, in a searchable field: the title and section
+/// headings are paragraphs, problems keep all text below them, and whatever is no
+/// problem is kept as a paragraph ([`unkept_lines`] checks this; the tests assert it
+/// for every seed, fixture and generated notice). [`parse_checked`] adds that check
+/// to the parse itself, for text whose shape is not known.
+///
 /// ```
 /// let text = "中共某某县民政局党组关于巡察整改情况的通报\n\
 ///             一、整改落实情况\n\
@@ -48,13 +54,19 @@ use crate::text::{fold_parse, fold_script, fold_width, fold_width_cow, squeeze_s
 /// assert_eq!(notice.problems[0].measures.len(), 2);
 /// ```
 pub fn parse(file: &str, text: &str) -> Notice {
+    parse_structure(file, text)
+}
+
+/// [`parse`], then every line [`unkept_lines`] finds not kept is added as a
+/// paragraph of its own: a notice read wrongly loses no text to search. Costs about
+/// one more pass over the text; the parse alone already keeps every line of every
+/// layout the tests know.
+pub fn parse_checked(file: &str, text: &str) -> Notice {
     let mut notice = parse_structure(file, text);
     if !notice.is_notice {
         // Every line is a paragraph already.
         return notice;
     }
-    // Whatever the structure did not place is kept as a paragraph of its own: a
-    // notice read wrongly loses no text to search.
     let lost = unkept_lines(text, &notice);
     if !lost.is_empty() {
         let mut wanted = lost.iter().copied().peekable();
@@ -72,10 +84,8 @@ pub fn parse(file: &str, text: &str) -> Notice {
     notice
 }
 
-/// [`parse`] without its last step, which keeps every line the structure did not
-/// place as a paragraph: tests use it to see that the structure itself loses
-/// nothing ([`unkept_lines`] of it is empty).
-pub fn parse_structure(file: &str, text: &str) -> Notice {
+/// The structural parse behind [`parse`].
+fn parse_structure(file: &str, text: &str) -> Notice {
     // Most lines need no cleaning and no folding: borrow them from `text`.
     let lines: Vec<(usize, Cow<str>)> = split_lines(text)
         .enumerate()
