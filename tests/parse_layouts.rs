@@ -19,7 +19,7 @@ fn check(name: &str) {
         })
         .expect("fixture exists");
     let src = zhenggai::read::read_file(&source).expect("fixture readable");
-    let notice = zhenggai::parse::parse_structure(name, &src.text);
+    let notice = zhenggai::parse::parse(name, &src.text);
     let expected: Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{dir}/{name}.expected.json")).expect("expected"),
     )
