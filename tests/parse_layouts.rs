@@ -82,4 +82,6 @@ layouts! {
     bracket_status_marks_problems_inline_points => "31_market_points_inline_status_bracket",
     unnumbered_zhendui_under_categories => "32_health_unnumbered_zhendui_under_categories",
     closing_deadlines_and_figures => "33_intro_figures_and_closing_deadlines",
+    steps_numbered_like_their_problems => "34_steps_numbered_like_problems",
+    indented_categories_and_abridged_list => "35_indented_categories_inline_status",
 }

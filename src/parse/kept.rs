@@ -180,7 +180,9 @@ fn is_cut(c: char) -> bool {
 
 /// Words that are numbering or wrappers, not content: a piece that is only these
 /// is not looked for.
-const WRAPPERS: [&str; 44] = [
+const WRAPPERS: [&str; 46] = [
+    "存在问题",
+    "问题描述",
     "针对",
     "关于",
     "问题",
@@ -281,6 +283,9 @@ fn strip_piece(mut p: &str) -> &str {
         if let Some(rest) = p[digits..].strip_prefix(['.', '．']) {
             p = rest;
         }
+    }
+    if WRAPPERS.contains(&p) {
+        return "";
     }
     for w in ["针对", "关于"] {
         p = p.strip_prefix(w).unwrap_or(p);

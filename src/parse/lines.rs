@@ -628,6 +628,20 @@ fn note_end(norm: &str) -> usize {
     norm.len()
 }
 
+/// The length of a `存在问题:` / `问题描述:` prefix that marks a heading as a problem.
+pub(crate) fn problem_prefix_len(norm: &str) -> Option<usize> {
+    // Not `反馈问题:`/`问题:`: notices put those before categories too.
+    if !norm.starts_with(['存', '问']) {
+        return None;
+    }
+    ["存在问题", "问题描述"].iter().find_map(|p| {
+        let rest = norm.strip_prefix(p)?;
+        let t = rest.trim_start();
+        let t = t.strip_prefix(':')?;
+        Some(norm.len() - t.len())
+    })
+}
+
 /// Whether the text after a heading's first sentence opens its measures or status
 /// (`一是…`, `整改情况:…`): the heading is then a problem with its text on the line.
 fn opens_measures(rest: &str) -> bool {
@@ -636,6 +650,22 @@ fn opens_measures(rest: &str) -> bool {
     r.starts_with("一是")
         || (r.starts_with(STATUS_LABEL_FIRST) && STATUS_LABEL.is_match(r))
         || (r.starts_with(MEASURE_LABEL_FIRST) && MEASURE_LABEL.is_match(r))
+}
+
+/// The status phrase of a piece that is only that phrase in brackets: `（已完成整改）`,
+/// `【已完成】`.
+fn bracketed_status(norm: &str) -> Option<&str> {
+    let t = norm.trim_end_matches(['。', ' ']);
+    let inner = t
+        .strip_prefix(['(', '【', '['])?
+        .strip_suffix([')', '】', ']'])?;
+    let len = status_phrase(inner)?;
+    (len == inner.len()).then_some(inner)
+}
+
+/// Where the phrase of [`bracketed_status`] starts: after the opening bracket.
+fn raw_phrase_start(norm: &str) -> usize {
+    norm.chars().next().map_or(0, char::len_utf8)
 }
 
 /// Reads a status phrase at the start of `norm` when it stands alone (followed by the
@@ -829,6 +859,23 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             piece = next.trim();
             after_heading = false;
             continue;
+        } else if let Some(phrase) = bracketed_status(piece.norm) {
+            // `（已完成整改）` alone on its line.
+            let raw_phrase = piece
+                .split(raw_phrase_start(piece.norm))
+                .1
+                .split(phrase.len())
+                .0
+                .raw
+                .to_string();
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Status {
+                    status: status_of(&raw_phrase),
+                    text: raw_phrase,
+                },
+            });
+            return;
         } else if let Some(len) = status_phrase(piece.norm) {
             let rest =
                 piece.norm[len..].trim_matches(|c: char| c.is_whitespace() || "。.".contains(c));
@@ -932,6 +979,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 let inline_measures = rest.as_deref().is_some_and(opens_measures);
                 let explicit = style == Style::Wenti
                     || style == Style::Zhendui
+                    || problem_prefix_len(&fold_parse(&title)).is_some()
                     || (title.starts_with(['针', '关'])
                         && EXPLICIT_TITLE.is_match(&fold_parse(&title)));
                 out.push(Item {

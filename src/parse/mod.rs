@@ -529,6 +529,8 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
     let mut stack: Vec<usize> = Vec::new();
     let mut level_of: HashMap<Style, usize> = HashMap::new();
     let mut last_explicit_level: Option<usize> = None;
+    // Steps below a problem in its own numbering style: (style, problem node, last number).
+    let mut step: Option<(Style, usize, u32)> = None;
     for (k, it) in items.iter().enumerate() {
         let Some(sec) = sections.last_mut() else {
             break;
@@ -602,17 +604,52 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                 stack.clear();
                 level_of.clear();
                 last_explicit_level = None;
+                step = None;
             }
             ItemKind::Heading(h) => {
+                // Steps numbered in the same style as the problem above them
+                // (`1.存在问题:…` then `1.…` `2.…`): they stay below it while they count on.
+                if let Some((style, parent, last)) = step {
+                    if h.style == style && !h.explicit && h.n == last + 1 {
+                        let depth = sec.nodes[parent].depth + 1;
+                        stack.truncate(depth);
+                        push_node(sec, &mut stack, h, it.line);
+                        step = Some((style, parent, h.n));
+                        continue;
+                    }
+                    step = None;
+                }
+                if h.n == 1 && !h.explicit && !h.inline_measures {
+                    let prev = level_of
+                        .get(&h.style)
+                        .and_then(|&l| stack.get(l))
+                        .copied()
+                        .filter(|&p| {
+                            let n = &sec.nodes[p];
+                            n.h.style == h.style && marked(&n.h) && n.children.is_empty()
+                        });
+                    if let Some(p) = prev {
+                        stack.truncate(sec.nodes[p].depth + 1);
+                        push_node(sec, &mut stack, h, it.line);
+                        step = Some((h.style, p, 1));
+                        continue;
+                    }
+                }
                 let level = if h.style == Style::Zhendui && last_explicit_level.is_some() {
                     last_explicit_level.unwrap_or(0)
                 } else {
                     match level_of.get(&h.style) {
                         Some(&l) if l <= stack.len() => l,
                         Some(_) => stack.len(),
+                        // A new style of problem heading after problems of another
+                        // style (`2.存在问题:…` then `问题3:`) stands at their level.
                         None => {
-                            level_of.insert(h.style, stack.len());
-                            stack.len()
+                            let l = match last_explicit_level {
+                                Some(l) if h.explicit && l <= stack.len() => l,
+                                _ => stack.len(),
+                            };
+                            level_of.insert(h.style, l);
+                            l
                         }
                     }
                 };
@@ -620,21 +657,7 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                 if h.explicit {
                     last_explicit_level = Some(level);
                 }
-                let id = sec.nodes.len();
-                let parent = stack.last().copied();
-                sec.nodes.push(Node {
-                    h: h.clone(),
-                    line: it.line,
-                    depth: stack.len(),
-                    parent,
-                    children: Vec::new(),
-                    events: Vec::new(),
-                });
-                match parent {
-                    Some(p) => sec.nodes[p].children.push(id),
-                    None => sec.roots.push(id),
-                }
-                stack.push(id);
+                push_node(sec, &mut stack, h, it.line);
             }
             ItemKind::Trailer(t) => {
                 stack.clear();
@@ -663,8 +686,21 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                     ),
                     _ => continue,
                 };
-                match stack.last() {
-                    Some(&top) => sec.nodes[top].events.push(ev),
+                // A status, deadline or note below the steps of a problem is the
+                // problem's: it goes to the nearest heading marked as a problem.
+                let target = match (&ev, stack.last()) {
+                    (Event::Body(_), top) | (_, top @ None) => top.copied(),
+                    (_, Some(&top)) if marked(&sec.nodes[top].h) => Some(top),
+                    // One level up only: a step's parent.
+                    (_, Some(&top)) => Some(
+                        sec.nodes[top]
+                            .parent
+                            .filter(|&p| marked(&sec.nodes[p].h))
+                            .unwrap_or(top),
+                    ),
+                };
+                match target {
+                    Some(top) => sec.nodes[top].events.push(ev),
                     // Outside any heading every piece is kept as a paragraph.
                     None => sec.body.push(match ev {
                         Event::Body(p) | Event::Deadline(_, p) | Event::Note(p) => p,
@@ -678,6 +714,31 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
         }
     }
     sections
+}
+
+/// Whether a heading says it is a problem (`问题1:`, `针对“…”问题`, `存在问题:…`) or
+/// carries its measures on its line.
+fn marked(h: &Heading) -> bool {
+    h.explicit || h.inline_measures
+}
+
+/// Adds a heading node below the top of `stack` and makes it the top.
+fn push_node(sec: &mut Section, stack: &mut Vec<usize>, h: &Heading, line: usize) {
+    let id = sec.nodes.len();
+    let parent = stack.last().copied();
+    sec.nodes.push(Node {
+        h: h.clone(),
+        line,
+        depth: stack.len(),
+        parent,
+        children: Vec::new(),
+        events: Vec::new(),
+    });
+    match parent {
+        Some(p) => sec.nodes[p].children.push(id),
+        None => sec.roots.push(id),
+    }
+    stack.push(id);
 }
 
 /// A top-level section heading that names a group of problems (`关于…方面`,
@@ -718,6 +779,15 @@ fn clean_problem_title(t: &str) -> String {
         t
     };
     let t = t.trim_end_matches(['。', ':', '：']).to_string();
+    // `存在问题:X`: the label goes.
+    let t = match lines::problem_prefix_len(&fold_width_cow(&t)) {
+        Some(k) if fold_width_cow(&t).len() == t.len() => t[k..].trim().to_string(),
+        Some(k) => {
+            let chars = fold_width_cow(&t)[..k].chars().count();
+            t.chars().skip(chars).collect::<String>().trim().to_string()
+        }
+        None => t,
+    };
     if !(t.starts_with("针对") || t.starts_with("关于")) {
         return t;
     }
@@ -938,6 +1008,13 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             let mut events: &[Event] = &node.events;
             let mut title = node.h.title.clone();
             let mut rest = node.h.rest.clone();
+            // `问题3:` alone on its line: the title is the next line.
+            if title.trim().is_empty() && rest.is_none() {
+                if let [Event::Body(p), ..] = events {
+                    title = p.text.trim().to_string();
+                    events = &events[1..];
+                }
+            }
             // A title broken across lines continues in a short first line before the status.
             if !node.h.closed && rest.is_none() {
                 if let [Event::Body(p), Event::Status(..), ..] = events {
