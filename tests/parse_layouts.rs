@@ -84,4 +84,5 @@ layouts! {
     closing_deadlines_and_figures => "33_intro_figures_and_closing_deadlines",
     steps_numbered_like_their_problems => "34_steps_numbered_like_problems",
     indented_categories_and_abridged_list => "35_indented_categories_inline_status",
+    two_line_title_and_chinese_numeral_date => "36_two_line_title_cn_numeral_date",
 }

@@ -21,13 +21,13 @@ static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ROUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮|(?:中央|省委|市委|县委|区委|州委|旗委|盟委)第[一二三四五六七八九十\d]{1,3}轮)")
+    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委)[一二三四五六七八九十\d]{1,4}届第[一二三四五六七八九十\d]{1,3}轮|[一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮|(?:中央|省委|市委|县委|区委|州委|旗委|盟委)第[一二三四五六七八九十\d]{1,3}轮)")
         .expect("static regex")
 });
 /// An inspecting group by its whole name: `市委第五巡察组`, `区委巡察三组`,
 /// `市委乡村振兴领域专项巡察组`, `专项巡察第五交叉巡察组`.
 static GROUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)\p{Han}{0,12}?(?:第[一二三四五六七八九十\d]{1,3})?(?:交叉)?(?:巡视|巡察)(?:[一二三四五六七八九十\d]{1,3})?组|(?:专项)?(?:巡视|巡察)第[一二三四五六七八九十\d]{1,3}(?:交叉)?(?:巡视|巡察)?组)")
+    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)\p{Han}{0,12}?(?:第[一二三四五六七八九十\d]{1,3})?(?:交叉)?(?:巡视|巡察)(?:第?[一二三四五六七八九十\d]{1,3})?组|(?:专项)?(?:巡视|巡察)第[一二三四五六七八九十\d]{1,3}(?:交叉)?(?:巡视|巡察)?组)")
         .expect("static regex")
 });
 
@@ -135,7 +135,29 @@ pub fn find_title<S: AsRef<str>>(lines: &[S]) -> Option<(usize, String)> {
             && !norm.starts_with("按照")
             && !NUMBERED.is_match(&norm)
             && !super::lines::is_noise(&norm);
-        ok.then_some((i, t))
+        if !ok {
+            return None;
+        }
+        // A title broken over two lines: `中共X局党组关于巡察` / `整改进展情况的通报`,
+        // or the agency alone on the line before `关于…的通报`.
+        let prev = i
+            .checked_sub(1)
+            .and_then(|k| lines.get(k))
+            .map(|p| squeeze_spaces(p.as_ref()))
+            .filter(|p| {
+                let pn = fold_parse(p);
+                let pc = p.chars().count();
+                (2..=40).contains(&pc)
+                    && !pn.contains(['。', ',', ':', '，', '：'])
+                    && !norm.starts_with("中共")
+                    && (pn.ends_with("关于")
+                        || (pn.contains("关于") && !norm.contains("关于"))
+                        || (ORG.is_match(&pn) && norm.starts_with("关于")))
+            });
+        Some(match prev {
+            Some(p) => (i, format!("{p}{t}")),
+            None => (i, t),
+        })
     })
 }
 
@@ -158,12 +180,14 @@ pub fn find_signature<S: AsRef<str>>(norm_lines: &[S]) -> Signature {
     let mut i = n;
     while i > lo {
         i -= 1;
-        let line = squeeze_spaces(norm_lines[i].as_ref());
+        // `二〇二三年十二月二十日` reads as `2023年12月20日`.
+        let source = super::dates::cn_numeral_dates(norm_lines[i].as_ref());
+        let line = squeeze_spaces(&source);
         if line.is_empty() || super::lines::is_noise(&line) {
             continue;
         }
         // `中共闽清县卫生健康局党组 2023年11月17日` on one line.
-        let parts: Vec<&str> = norm_lines[i].as_ref().split_whitespace().collect();
+        let parts: Vec<&str> = source.split_whitespace().collect();
         let (org_part, date_part) =
             if parts.len() >= 2 && DATE_ONLY.is_match(&parts[parts.len() - 1..].concat()) {
                 (
@@ -294,6 +318,17 @@ pub fn inspection(
                 feedback_date = resolved[k].clone();
             }
             break;
+        }
+        // `反馈时间为2023年6月5日`, `反馈会于6月5日召开`: a date just after 反馈.
+        if let Some(k) = dates.iter().position(|d| {
+            d.start >= sentence_end
+                && intro[sentence_end..d.start].chars().count() <= 8
+                && !intro[sentence_end..d.start].contains(['。', '，', ',', ';', '；', '\n'])
+        }) {
+            if !in_range(&dates[k]) {
+                feedback_date = resolved[k].clone();
+                break;
+            }
         }
     }
     Inspection {

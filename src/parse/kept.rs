@@ -327,6 +327,8 @@ fn is_not_content(norm: &str) -> bool {
     if lines::is_noise(norm) || lines::is_meta(norm) {
         return true;
     }
+    // `二〇二三年十二月二十日`
+    let norm = &*super::dates::cn_numeral_dates(norm);
     norm.chars().all(|c| {
         c.is_whitespace()
             || c.is_ascii_punctuation()

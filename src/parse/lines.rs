@@ -166,7 +166,7 @@ static MEASURE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static STATUS_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(长期坚持|常态化推进|持续推进|长期推进|已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
+    Regex::new(r"^(长期坚持|常态化推进|持续推进中|持续推进|长期推进|已办结|已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
         .expect("static regex")
 });
 static NOTE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -678,7 +678,8 @@ fn status_phrase(norm: &str) -> Option<usize> {
     let next = norm[m.end()..].chars().next();
     match next {
         None => Some(m.end()),
-        Some(c) if c.is_whitespace() || "。,，;；.!)）】".contains(c) => Some(m.end()),
+        // `已完成整改并长期坚持`: a phrase joined to more by 并 or 、 is a status too.
+        Some(c) if c.is_whitespace() || "。,，;；.!)）】并、".contains(c) => Some(m.end()),
         _ => None,
     }
 }
@@ -830,8 +831,18 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             }
         } else if let Some(m) = find_if(&STATUS_LABEL, &STATUS_LABEL_FIRST, piece.norm) {
             if let Some(len) = status_phrase(&piece.norm[m.end()..]) {
+                let value = &piece.norm[m.end()..];
+                let status = status_of(&value[..len]);
+                // `已完成整改并长期坚持`: the text runs on to the end of the clause.
+                let len = if value[len..].starts_with(['并', '、']) {
+                    value
+                        .find(|c: char| c.is_whitespace() || "。,，;；".contains(c))
+                        .unwrap_or(value.len())
+                } else {
+                    len
+                };
                 let phrase = piece.split(m.end()).1.split(len).0.raw.to_string();
-                pending_status = Some((status_of(&phrase), phrase));
+                pending_status = Some((status, phrase));
                 body_from = m.end() + len;
                 // `整改状态：完成。制定…`: the sentence end belongs to the status.
                 let after = &piece.norm[body_from..];

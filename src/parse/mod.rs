@@ -745,7 +745,12 @@ fn push_node(sec: &mut Section, stack: &mut Vec<usize>, h: &Heading, line: usize
 /// `聚焦…`, `在“…”方面存在的问题`) rather than the notice's parts.
 fn is_category_section(title: &str) -> bool {
     let t = fold_parse(title);
-    t.starts_with("关于") || t.starts_with("聚焦") || t.starts_with("在") || t.contains("方面")
+    t.starts_with("关于")
+        || t.starts_with("聚焦")
+        || t.starts_with("在")
+        || t.contains("方面")
+        // `一、党的领导弱化问题`, not `二、巡察反馈问题整改落实情况`.
+        || (t.trim_end_matches('。').ends_with("问题") && !t.contains("整改"))
 }
 
 /// A body line that reads as a problem statement: one short sentence, not a measure.
