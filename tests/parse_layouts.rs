@@ -85,4 +85,6 @@ layouts! {
     steps_numbered_like_their_problems => "34_steps_numbered_like_problems",
     indented_categories_and_abridged_list => "35_indented_categories_inline_status",
     two_line_title_and_chinese_numeral_date => "36_two_line_title_cn_numeral_date",
+    flat_problems_with_measures_on_their_line => "37_flat_problems_measures_on_line",
+    web_page_boilerplate_is_not_content => "38_county_web_page_boilerplate",
 }

@@ -939,28 +939,21 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 false
             };
             let is_problem = |i: usize| explicit[i] && !has_explicit_desc(i);
-            // A numbered sibling of problems that has text of its own but lost its
-            // status line (OCR) is a problem too.
+            // A sibling of problems, numbered in their style, that has text of its
+            // own but no marker (or lost its status line to OCR) is a problem too.
             let sibling_of_problem = |i: usize| {
                 let n = &sec.nodes[i];
-                if !n.children.is_empty() || !n.has_body() || n.h.style == Style::Zhendui {
+                let has_text = n.has_body() || n.h.rest.is_some();
+                if !n.children.is_empty() || !has_text || n.h.style == Style::Zhendui {
                     return false;
                 }
                 let siblings: &[usize] = match n.parent {
                     Some(p) => &sec.nodes[p].children,
                     None => &sec.roots,
                 };
-                let pos = siblings.iter().position(|&s| s == i);
-                pos.is_some_and(|k| {
-                    [k.checked_sub(1), Some(k + 1)]
-                        .into_iter()
-                        .flatten()
-                        .any(|j| {
-                            siblings.get(j).is_some_and(|&s| {
-                                sec.nodes[s].h.style == n.h.style && is_problem(s)
-                            })
-                        })
-                })
+                siblings
+                    .iter()
+                    .any(|&s| s != i && sec.nodes[s].h.style == n.h.style && is_problem(s))
             };
             problems = (0..sec.nodes.len())
                 .filter(|&i| is_problem(i) || sibling_of_problem(i))
@@ -990,6 +983,9 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 // Problems sit below a category, or right under a section that is one.
                 let min_depth = match &sec.heading {
                     Some(h) if is_category_section(&h.title) => 0,
+                    // `1.X。整改措施…` right under the section: problems too, when no
+                    // heading of the section groups others.
+                    Some(_) if sec.nodes.iter().all(|n| n.children.is_empty()) => 0,
                     _ => 1,
                 };
                 problems = (0..sec.nodes.len())
