@@ -69,14 +69,17 @@ pub fn fold_char(c: char) -> char {
 /// assert!(matches!(fold_script("巡察１"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn fold_script(s: &str) -> Cow<'_, str> {
+    // Text without a CJK byte (E3–EF lead bytes) has nothing to fold.
+    if !s.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
+    let table: &[char] = &T2S_TABLE;
     let folded = |c: char| -> char {
-        if !('\u{3400}'..='\u{FAFF}').contains(&c) {
+        let u = c as u32;
+        if !(T2S_FIRST..=T2S_LAST).contains(&u) {
             return c;
         }
-        let t = T2S_TABLE
-            .get((c as u32 - T2S_FIRST) as usize)
-            .copied()
-            .unwrap_or(c);
+        let t = table.get((u - T2S_FIRST) as usize).copied().unwrap_or(c);
         if t.len_utf8() == c.len_utf8() {
             t
         } else {
@@ -107,8 +110,13 @@ pub fn fold_parse(s: &str) -> Cow<'_, str> {
 /// Whether `s` reads as traditional script: at least three characters in it fold to
 /// other simplified ones (one stray variant does not make a traditional copy).
 pub fn is_traditional(s: &str) -> bool {
+    let table: &[char] = &T2S_TABLE;
     s.chars()
-        .filter(|&c| ('\u{3400}'..='\u{FAFF}').contains(&c) && fold_char(c) != c)
+        .filter(|&c| {
+            let u = c as u32;
+            (T2S_FIRST..=T2S_LAST).contains(&u)
+                && table.get((u - T2S_FIRST) as usize).is_some_and(|&t| t != c)
+        })
         .nth(2)
         .is_some()
 }

@@ -357,7 +357,7 @@ fn is_not_content(norm: &str) -> bool {
 pub fn unkept_lines(text: &str, notice: &Notice) -> Vec<usize> {
     // A traditional-script copy is compared through simplified characters, so the
     // wrapper words and labels read the same.
-    let script = crate::text::is_traditional(crate::text::take_chars(text, 3000));
+    let script = crate::text::is_traditional(crate::text::take_chars(text, 800));
     let hay = Haystack::new(notice, script);
     // Lines above the title line are the site's header and navigation.
     let front_end = notice

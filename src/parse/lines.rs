@@ -645,7 +645,8 @@ pub(crate) fn problem_prefix_len(norm: &str) -> Option<usize> {
 /// Whether the text after a heading's first sentence opens its measures or status
 /// (`一是…`, `整改情况:…`): the heading is then a problem with its text on the line.
 fn opens_measures(rest: &str) -> bool {
-    let r = fold_parse(rest);
+    // The labels are short: only the start of the text is read.
+    let r = fold_parse(crate::text::take_chars(rest.trim_start(), 12));
     let r = r.trim_start();
     r.starts_with("一是")
         || (r.starts_with(STATUS_LABEL_FIRST) && STATUS_LABEL.is_match(r))
@@ -768,8 +769,9 @@ fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
 fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out: &mut Vec<Item>) {
     // Tables flattened to text: a header row names the columns, each row is a problem.
     // Most lines have neither a tab nor two spaces in a row: skip them unread.
-    let may_have_cells = memchr::memchr(b'\t', line.raw.as_bytes()).is_some()
-        || memchr::memmem::find(line.norm.as_bytes(), b"  ").is_some();
+    let nb = line.norm.as_bytes();
+    let may_have_cells = memchr::memchr(b'\t', nb).is_some()
+        || memchr::memchr_iter(b' ', nb).any(|i| nb.get(i + 1) == Some(&b' '));
     if let Some(cells) = may_have_cells.then(|| table_cells(line.raw)).flatten() {
         if let Some(cols) = table_header(&cells) {
             numbering.table = Some(cols);
@@ -988,11 +990,17 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                     rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
                 // EXPLICIT_TITLE starts with 针对 or 关于, which folding leaves alone.
                 let inline_measures = rest.as_deref().is_some_and(opens_measures);
+                // Markers start with 针对, 关于, 存在问题, 问题描述 (or their
+                // traditional forms): other titles are not folded at all.
+                let title_f = title
+                    .starts_with(['针', '关', '存', '问', '針', '關', '問'])
+                    .then(|| fold_parse(&title));
                 let explicit = style == Style::Wenti
                     || style == Style::Zhendui
-                    || problem_prefix_len(&fold_parse(&title)).is_some()
-                    || (title.starts_with(['针', '关'])
-                        && EXPLICIT_TITLE.is_match(&fold_parse(&title)));
+                    || title_f.as_deref().is_some_and(|t| {
+                        problem_prefix_len(t).is_some()
+                            || (t.starts_with(['针', '关']) && EXPLICIT_TITLE.is_match(t))
+                    });
                 out.push(Item {
                     line: line_no,
                     kind: ItemKind::Heading(Heading {

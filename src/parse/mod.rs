@@ -95,7 +95,7 @@ fn parse_structure(file: &str, text: &str) -> Notice {
     let raw: Vec<&str> = lines.iter().map(|(_, l)| l.as_ref()).collect();
     // A traditional-script copy is read through simplified characters; the text
     // kept stays as written. Checking the start of the file is enough to tell.
-    let traditional = crate::text::is_traditional(crate::text::take_chars(text, 3000));
+    let traditional = crate::text::is_traditional(crate::text::take_chars(text, 800));
     let norm: Vec<Cow<str>> = raw
         .iter()
         .map(|l| {
@@ -252,7 +252,7 @@ fn parse_structure(file: &str, text: &str) -> Notice {
         notice.published.as_deref(),
     );
 
-    extract_problems(&sections, &mut notice);
+    extract_problems(&sections, &mut notice, traditional);
 
     let summary_text: String = notice
         .paragraphs
@@ -349,7 +349,10 @@ fn same_slice(folded: &str, written: &str, part: &str) -> String {
 
 /// `f` (a title cleaner) applied to the folded view of `raw`, its result given as
 /// written: wrappers in traditional script (針對“…”問題) are read like simplified ones.
-fn keep_written(raw: &str, f: impl Fn(&str) -> String) -> String {
+fn keep_written(traditional: bool, raw: &str, f: impl Fn(&str) -> String) -> String {
+    if !traditional {
+        return f(raw);
+    }
     let folded = fold_script(raw);
     if let Cow::Borrowed(_) = folded {
         return f(raw);
@@ -833,6 +836,8 @@ fn suffix_status(title: &str) -> Option<(Status, String)> {
     if !title.ends_with([')', '）', '】', ']', '。']) {
         return None;
     }
+    // 【階段性完成】 reads like simplified.
+    let title = &*fold_script(title);
     let c = RE.captures(title)?;
     let phrase = c.get(1)?.as_str();
     Some((lines::status_of(phrase), phrase.to_string()))
@@ -888,12 +893,16 @@ fn is_point(n: &Node) -> bool {
         && (n.h.rest.is_some() || n.h.title.chars().count() > 40)
 }
 
-fn extract_problems(sections: &[Section], notice: &mut Notice) {
+fn extract_problems(sections: &[Section], notice: &mut Notice, traditional: bool) {
     let mut deadlines: Vec<(String, String)> = Vec::new();
     let mut category_of: HashMap<(usize, usize), usize> = HashMap::new();
     let mut item_of: HashMap<(usize, usize), usize> = HashMap::new();
     for (si, sec) in sections.iter().enumerate() {
         let section_title = sec.heading.as_ref().map(|h| squeeze_spaces(&h.title));
+        let category_section = sec
+            .heading
+            .as_ref()
+            .is_some_and(|h| is_category_section(&h.title));
         // The section heading itself is searchable text.
         if let Some(h) = &sec.heading {
             if !h.title.trim().is_empty() {
@@ -911,7 +920,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             .map(|n| {
                 n.h.explicit
                     || n.has_status()
-                    || suffix_status(&fold_script(&n.h.title)).is_some()
+                    || suffix_status(&n.h.title).is_some()
                     || (n.h.inline_measures && sec.kind != SectionKind::Preamble)
             })
             .collect();
@@ -922,7 +931,10 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             for n in &sec.nodes {
                 for e in &n.events {
                     if let Event::Deadline(Some(d), _) = e {
-                        deadlines.push((keep_written(&n.h.title, clean_item_title), d.clone()));
+                        deadlines.push((
+                            keep_written(traditional, &n.h.title, clean_item_title),
+                            d.clone(),
+                        ));
                     }
                 }
             }
@@ -982,7 +994,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             } else {
                 // Problems sit below a category, or right under a section that is one.
                 let min_depth = match &sec.heading {
-                    Some(h) if is_category_section(&h.title) => 0,
+                    Some(_) if category_section => 0,
                     // `1.X。整改措施…` right under the section: problems too, when no
                     // heading of the section groups others.
                     Some(_) if sec.nodes.iter().all(|n| n.children.is_empty()) => 0,
@@ -1122,7 +1134,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     notice.paragraphs.push(Paragraph {
                         text: p.text,
                         line: p.line,
-                        section: Some(keep_written(&title, clean_problem_title)),
+                        section: Some(keep_written(traditional, &title, clean_problem_title)),
                     });
                 }
             }
@@ -1149,7 +1161,11 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 if let Some(&cat) = ancestors.first() {
                     let ci = *category_of.entry((si, cat)).or_insert_with(|| {
                         notice.categories.push(Category {
-                            title: keep_written(&sec.nodes[cat].h.title, clean_category_title),
+                            title: keep_written(
+                                traditional,
+                                &sec.nodes[cat].h.title,
+                                clean_category_title,
+                            ),
                             items: Vec::new(),
                         });
                         notice.categories.len() - 1
@@ -1165,22 +1181,22 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     if let Some(inode) = item_node {
                         let ii = *item_of.entry((si, inode)).or_insert_with(|| {
                             let items = &mut notice.categories[ci].items;
-                            items.push(keep_written(&sec.nodes[inode].h.title, clean_item_title));
+                            items.push(keep_written(
+                                traditional,
+                                &sec.nodes[inode].h.title,
+                                clean_item_title,
+                            ));
                             items.len() - 1
                         });
                         item = Some(ii);
                     }
                 }
-            } else if let Some(h) = sec
-                .heading
-                .as_ref()
-                .filter(|h| is_category_section(&h.title))
-            {
+            } else if let Some(h) = sec.heading.as_ref().filter(|_| category_section) {
                 // `一、关于…方面问题的整改情况`: the section itself is the category of
                 // the problems right under it.
                 let ci = *category_of.entry((si, usize::MAX)).or_insert_with(|| {
                     notice.categories.push(Category {
-                        title: keep_written(&h.title, clean_category_title),
+                        title: keep_written(traditional, &h.title, clean_category_title),
                         items: Vec::new(),
                     });
                     notice.categories.len() - 1
@@ -1189,7 +1205,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             }
             if st.is_empty() {
                 // `1.资金监管不严（已完成）`: a status printed in the heading itself.
-                st.extend(suffix_status(&fold_script(&title)));
+                st.extend(suffix_status(&title));
             }
             if st.is_empty() {
                 // `整改时限:长期坚持`: a long-term item has no end date; it counts as in
@@ -1205,7 +1221,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 label: node.h.label.clone(),
                 category,
                 item,
-                title: keep_written(&title, clean_problem_title),
+                title: keep_written(traditional, &title, clean_problem_title),
                 status: Status::Unspecified,
                 status_text: None,
                 deadline,
