@@ -335,3 +335,54 @@ impl Notice {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_status(s: Status) -> Problem {
+        Problem {
+            status: s,
+            ..Problem::default()
+        }
+    }
+
+    #[test]
+    fn discrepancies_compare_stated_figures_with_the_parse() {
+        let mut n = Notice::default();
+        n.summary.problems_total = Some(3);
+        n.summary.completed = Some(2);
+        n.summary.in_progress = Some(1);
+        n.problems = vec![
+            with_status(Status::Completed),
+            with_status(Status::Completed),
+            with_status(Status::InProgress),
+        ];
+        assert!(n.discrepancies().is_empty());
+        n.problems.pop();
+        let d = n.discrepancies();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].field, "problems_total");
+        assert_eq!(d[1].field, "in_progress");
+        assert_eq!(
+            d[0].describe(),
+            "问题总数:通报写 3 个,解析出 2 个 (problems_total: stated 3, parsed 2)"
+        );
+    }
+
+    #[test]
+    fn status_counts_only_when_problems_have_statuses() {
+        let mut n = Notice::default();
+        n.summary.completed = Some(5);
+        n.problems = vec![Problem::default()];
+        assert!(n.discrepancies().is_empty());
+    }
+
+    #[test]
+    fn long_term_phrases_are_in_progress() {
+        assert_eq!(
+            Status::parse_user("长期坚持"),
+            Some(vec![Status::InProgress])
+        );
+    }
+}

@@ -411,3 +411,84 @@ pub fn summary(text: &str) -> Summary {
         people_held_accountable: num(&ACCOUNTABLE, &text),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_from_the_body() {
+        assert_eq!(
+            agency_from_body("市委第四巡察组对市文化和旅游局党组开展了巡察。").as_deref(),
+            Some("市文化和旅游局党组")
+        );
+        assert_eq!(
+            agency_from_body("巡察结束后向县农业农村局党组反馈了巡察意见。").as_deref(),
+            Some("县农业农村局党组")
+        );
+        assert_eq!(
+            agency_from_body("于2023年6月至7月对市乡村振兴局党组(以下简称“局党组”)开展了巡察")
+                .as_deref(),
+            Some("市乡村振兴局党组")
+        );
+        assert_eq!(agency_from_body("巡察组对局党组开展了巡察。"), None);
+    }
+
+    #[test]
+    fn feedback_date_is_not_the_end_of_the_inspection() {
+        let intro = "县委第一巡察组于2023年9月12日至11月15日对县农业农村局党组开展了巡察,巡察结束后反馈了巡察意见。";
+        assert_eq!(inspection(None, intro, intro, None).feedback_date, None);
+        let intro = "2023年6月16日,省委第六巡视组向省农业农村厅党组反馈了巡视意见。";
+        assert_eq!(
+            inspection(None, intro, intro, None)
+                .feedback_date
+                .as_deref(),
+            Some("2023-06-16")
+        );
+        let intro = "市委巡察组开展了巡察,反馈时间为2023年7月6日。";
+        assert_eq!(
+            inspection(None, intro, intro, None)
+                .feedback_date
+                .as_deref(),
+            Some("2023-07-06")
+        );
+    }
+
+    #[test]
+    fn groups_by_their_whole_name() {
+        for (text, group) in [
+            ("市委乡村振兴领域专项巡察组对", "市委乡村振兴领域专项巡察组"),
+            ("专项巡察第五交叉巡察组于", "专项巡察第五交叉巡察组"),
+            ("区委巡察三组对", "区委巡察三组"),
+            ("市委第一轮巡察第三组于", "市委第一轮巡察第三组"),
+        ] {
+            assert_eq!(
+                inspection(None, text, text, None).group.as_deref(),
+                Some(group)
+            );
+        }
+    }
+
+    #[test]
+    fn stated_figures_in_common_phrasings() {
+        let s = summary(
+            "反馈6个方面18个突出问题。整改完成15个,阶段性完成1个,正在推进1个,长期坚持1项。",
+        );
+        assert_eq!(s.problems_total, Some(18));
+        assert_eq!(s.completed, Some(15));
+        assert_eq!(s.phased, Some(1));
+        assert_eq!(s.in_progress, Some(2));
+        assert_eq!(summary("反馈意见提出了11项问题").problems_total, Some(11));
+        assert_eq!(summary("反馈25个问题").problems_total, Some(25));
+        assert_eq!(summary("指出9个方面问题").problems_total, None);
+    }
+
+    #[test]
+    fn a_level_word_is_no_place() {
+        assert_eq!(region_level("县市场监督管理局", None), (None, None));
+        assert_eq!(
+            region_level("凤林县卫生健康局", None),
+            (Some("凤林县".to_string()), Some("县".to_string()))
+        );
+    }
+}
