@@ -15,7 +15,9 @@ pub enum Status {
     BasicallyCompleted,
     /// 阶段性完成.
     Phased,
-    /// 正在整改, 尚未完成, 整改中.
+    /// 正在整改, 尚未完成, 整改中, 正在推进; also long-term items (长期坚持, 持续整改,
+    /// 常态化推进), which have no end date and so count as in progress (the phrase
+    /// stays in `status_text`).
     InProgress,
     /// Nothing stated.
     #[default]
@@ -76,7 +78,8 @@ impl Status {
                 Status::BasicallyCompleted
             }
             "phased" | "阶段性完成" | "阶段性" => Status::Phased,
-            "in_progress" | "ongoing" | "正在整改" | "整改中" | "尚未完成" | "推进中" => {
+            "in_progress" | "ongoing" | "正在整改" | "整改中" | "尚未完成" | "推进中"
+            | "正在推进" | "长期坚持" | "持续整改" | "常态化推进" => {
                 Status::InProgress
             }
             "unspecified" | "none" | "未说明" | "未标注" => Status::Unspecified,
@@ -231,5 +234,155 @@ impl Notice {
     /// Number of measures over all problems.
     pub fn measure_count(&self) -> usize {
         self.problems.iter().map(|p| p.measures.len()).sum()
+    }
+}
+
+/// A figure the notice states that differs from what the parser found: the notice may
+/// have been read wrongly (or states its figures in another unit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discrepancy {
+    /// The [`Summary`] field (`problems_total`, `completed`, `basically_completed`,
+    /// `phased`, `in_progress`).
+    pub field: String,
+    /// What the notice states.
+    pub stated: u32,
+    /// What the parse holds.
+    pub parsed: u32,
+}
+
+impl Discrepancy {
+    /// The figure's Chinese name (问题总数, 已完成 …).
+    pub fn label(&self) -> &'static str {
+        match self.field.as_str() {
+            "problems_total" => "问题总数",
+            "completed" => "已完成",
+            "basically_completed" => "基本完成",
+            "phased" => "阶段性完成",
+            "in_progress" => "正在整改",
+            _ => "数字",
+        }
+    }
+
+    /// One line for users: `问题总数:通报写 25 个,解析出 22 个 (problems_total: stated 25, parsed 22)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}:通报写 {} 个,解析出 {} 个 ({}: stated {}, parsed {})",
+            self.label(),
+            self.stated,
+            self.parsed,
+            self.field,
+            self.stated,
+            self.parsed
+        )
+    }
+}
+
+impl Notice {
+    /// The stated figures ([`Notice::summary`]) that differ from the parsed counts:
+    /// the number of problems, and, when the notice gives problems a status, the
+    /// number per status (long-term items count as in progress, see [`Status`]).
+    /// Empty when everything agrees or the notice states nothing.
+    ///
+    /// ```
+    /// use zhenggai::notice::{Notice, Problem};
+    /// let mut n = Notice::default();
+    /// n.summary.problems_total = Some(3);
+    /// n.problems = vec![Problem::default(), Problem::default()];
+    /// let d = n.discrepancies();
+    /// assert_eq!((d[0].field.as_str(), d[0].stated, d[0].parsed), ("problems_total", 3, 2));
+    /// ```
+    pub fn discrepancies(&self) -> Vec<Discrepancy> {
+        let count = |s: Status| self.problems.iter().filter(|p| p.status == s).count() as u32;
+        let stated_status = self
+            .problems
+            .iter()
+            .any(|p| p.status != Status::Unspecified);
+        let mut checks = vec![(
+            "problems_total",
+            self.summary.problems_total,
+            self.problems.len() as u32,
+        )];
+        if stated_status {
+            checks.extend([
+                (
+                    "completed",
+                    self.summary.completed,
+                    count(Status::Completed),
+                ),
+                (
+                    "basically_completed",
+                    self.summary.basically_completed,
+                    count(Status::BasicallyCompleted),
+                ),
+                ("phased", self.summary.phased, count(Status::Phased)),
+                (
+                    "in_progress",
+                    self.summary.in_progress,
+                    count(Status::InProgress),
+                ),
+            ]);
+        }
+        checks
+            .into_iter()
+            .filter_map(|(field, stated, parsed)| {
+                let stated = stated?;
+                (stated != parsed).then(|| Discrepancy {
+                    field: field.to_string(),
+                    stated,
+                    parsed,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_status(s: Status) -> Problem {
+        Problem {
+            status: s,
+            ..Problem::default()
+        }
+    }
+
+    #[test]
+    fn discrepancies_compare_stated_figures_with_the_parse() {
+        let mut n = Notice::default();
+        n.summary.problems_total = Some(3);
+        n.summary.completed = Some(2);
+        n.summary.in_progress = Some(1);
+        n.problems = vec![
+            with_status(Status::Completed),
+            with_status(Status::Completed),
+            with_status(Status::InProgress),
+        ];
+        assert!(n.discrepancies().is_empty());
+        n.problems.pop();
+        let d = n.discrepancies();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].field, "problems_total");
+        assert_eq!(d[1].field, "in_progress");
+        assert_eq!(
+            d[0].describe(),
+            "问题总数:通报写 3 个,解析出 2 个 (problems_total: stated 3, parsed 2)"
+        );
+    }
+
+    #[test]
+    fn status_counts_only_when_problems_have_statuses() {
+        let mut n = Notice::default();
+        n.summary.completed = Some(5);
+        n.problems = vec![Problem::default()];
+        assert!(n.discrepancies().is_empty());
+    }
+
+    #[test]
+    fn long_term_phrases_are_in_progress() {
+        assert_eq!(
+            Status::parse_user("长期坚持"),
+            Some(vec![Status::InProgress])
+        );
     }
 }

@@ -58,6 +58,69 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Traditional characters folded to simplified ones, nothing else: the parser reads a
+/// traditional-script copy (巡視, 整改進展情況的通報) through this view. Only
+/// characters whose simplified form has the same UTF-8 length are folded, so byte
+/// offsets in the view are valid in the original.
+///
+/// ```
+/// use zhenggai::text::fold_script;
+/// assert_eq!(fold_script("巡視整改進展情況的通報"), "巡视整改进展情况的通报");
+/// assert!(matches!(fold_script("巡察１"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn fold_script(s: &str) -> Cow<'_, str> {
+    // Text without a CJK byte (E3–EF lead bytes) has nothing to fold.
+    if !s.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
+    let table: &[char] = &T2S_TABLE;
+    let folded = |c: char| -> char {
+        let u = c as u32;
+        if !(T2S_FIRST..=T2S_LAST).contains(&u) {
+            return c;
+        }
+        let t = table.get((u - T2S_FIRST) as usize).copied().unwrap_or(c);
+        if t.len_utf8() == c.len_utf8() {
+            t
+        } else {
+            c
+        }
+    };
+    match s.char_indices().find(|&(_, c)| folded(c) != c) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => {
+            let mut out = String::with_capacity(s.len());
+            out.push_str(&s[..i]);
+            out.extend(s[i..].chars().map(folded));
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// The view the parser reads: full-width forms folded to ASCII ([`fold_width_cow`])
+/// and traditional characters to simplified ones ([`fold_script`]); letter case kept.
+/// Byte offsets of the view are valid in `s` wherever no full-width form was folded.
+pub fn fold_parse(s: &str) -> Cow<'_, str> {
+    match fold_width_cow(s) {
+        Cow::Borrowed(b) => fold_script(b),
+        Cow::Owned(o) => Cow::Owned(fold_script(&o).into_owned()),
+    }
+}
+
+/// Whether `s` reads as traditional script: at least three characters in it fold to
+/// other simplified ones (one stray variant does not make a traditional copy).
+pub fn is_traditional(s: &str) -> bool {
+    let table: &[char] = &T2S_TABLE;
+    s.chars()
+        .filter(|&c| {
+            let u = c as u32;
+            (T2S_FIRST..=T2S_LAST).contains(&u)
+                && table.get((u - T2S_FIRST) as usize).is_some_and(|&t| t != c)
+        })
+        .nth(2)
+        .is_some()
+}
+
 /// Folds a whole string with [`fold_char`].
 pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()

@@ -89,6 +89,41 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
     out
 }
 
+/// Dates written in Chinese numerals (`二〇二三年十二月二十日`) rewritten with digits
+/// (`2023年12月20日`); other text unchanged (borrowed when there is none).
+///
+/// ```
+/// use zhenggai::parse::dates::cn_numeral_dates;
+/// assert_eq!(cn_numeral_dates("二〇二三年十二月二十日"), "2023年12月20日");
+/// assert_eq!(cn_numeral_dates("2023年12月20日"), "2023年12月20日");
+/// ```
+pub fn cn_numeral_dates(text: &str) -> std::borrow::Cow<'_, str> {
+    static CN_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*(?:([一二三四五六七八九十]{1,3})\s*日)?")
+            .expect("static regex")
+    });
+    // Years of this century hold 〇 (or ○, 零): other text is left unread.
+    if !text.contains(['〇', '○', '零']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    CN_DATE.replace_all(text, |c: &regex::Captures<'_>| {
+        let year: String = c[1]
+            .chars()
+            .map(|ch| match ch {
+                '〇' | '○' | '零' => '0',
+                d => crate::text::parse_number(&d.to_string())
+                    .and_then(|n| char::from_digit(n, 10))
+                    .unwrap_or('0'),
+            })
+            .collect();
+        let month = crate::text::parse_number(&c[2]).unwrap_or(0);
+        match c.get(3).and_then(|d| crate::text::parse_number(d.as_str())) {
+            Some(day) => format!("{year}年{month}月{day}日"),
+            None => format!("{year}年{month}月"),
+        }
+    })
+}
+
 /// Resolves dates without a year: each takes the year of the last full date before it,
 /// moved on by one when it would otherwise fall before that date; with no full date
 /// before it, `fallback` (the publication date) is the reference and the date may not

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::dates::{find_dates, resolve_years, split_iso};
 use crate::notice::{Inspection, Summary};
-use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
+use crate::text::{fold_parse, squeeze_spaces};
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:巡察|巡视|整改).*(?:通报|报告|公告|公示|情况)$").expect("static regex")
@@ -21,11 +21,13 @@ static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ROUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮)")
+    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委)[一二三四五六七八九十\d]{1,4}届第[一二三四五六七八九十\d]{1,3}轮|[一二三四五六七八九十\d]{1,4}届(?:中央|省委|市委|县委|区委|州委|旗委|盟委)?第[一二三四五六七八九十\d]{1,3}轮|\d{4}年度?第[一二三四五六七八九十\d]{1,3}轮|(?:中央|省委|市委|县委|区委|州委|旗委|盟委)第[一二三四五六七八九十\d]{1,3}轮)")
         .expect("static regex")
 });
+/// An inspecting group by its whole name: `市委第五巡察组`, `区委巡察三组`,
+/// `市委乡村振兴领域专项巡察组`, `专项巡察第五交叉巡察组`.
 static GROUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)(?:第[一二三四五六七八九十\d]{1,3})?(?:专项)?(?:巡视|巡察)(?:[一二三四五六七八九十\d]{1,3})?组)")
+    Regex::new(r"((?:中央|省委|市委|县委|区委|州委|旗委|盟委|市|县|区)\p{Han}{0,12}?(?:第[一二三四五六七八九十\d]{1,3})?(?:交叉)?(?:巡视|巡察)(?:第?[一二三四五六七八九十\d]{1,3})?组|(?:专项)?(?:巡视|巡察)第[一二三四五六七八九十\d]{1,3}(?:交叉)?(?:巡视|巡察)?组)")
         .expect("static regex")
 });
 
@@ -71,6 +73,10 @@ pub fn region_level(short: &str, hint: Option<&str>) -> (Option<String>, Option<
         return (None, None);
     };
     let mut region = m.as_str().to_string();
+    // `县市场监督管理局`, `市乡村振兴局`: a level word, not a place name.
+    if short.starts_with(['省', '市', '县', '区', '州']) {
+        return (None, None);
+    }
     // `苏州市`: the lazy match stops at 州; a 市/县/区 right after belongs to the name.
     if region.ends_with('州') {
         if let Some(next) = short[m.end()..]
@@ -120,7 +126,7 @@ pub fn find_title<S: AsRef<str>>(lines: &[S]) -> Option<(usize, String)> {
             return None;
         }
         let t = squeeze_spaces(l);
-        let norm = fold_width(&t);
+        let norm = fold_parse(&t);
         let n = t.chars().count();
         let ok = (6..=90).contains(&n)
             && TITLE.is_match(&norm)
@@ -129,7 +135,29 @@ pub fn find_title<S: AsRef<str>>(lines: &[S]) -> Option<(usize, String)> {
             && !norm.starts_with("按照")
             && !NUMBERED.is_match(&norm)
             && !super::lines::is_noise(&norm);
-        ok.then_some((i, t))
+        if !ok {
+            return None;
+        }
+        // A title broken over two lines: `中共X局党组关于巡察` / `整改进展情况的通报`,
+        // or the agency alone on the line before `关于…的通报`.
+        let prev = i
+            .checked_sub(1)
+            .and_then(|k| lines.get(k))
+            .map(|p| squeeze_spaces(p.as_ref()))
+            .filter(|p| {
+                let pn = fold_parse(p);
+                let pc = p.chars().count();
+                (2..=40).contains(&pc)
+                    && !pn.contains(['。', ',', ':', '，', '：'])
+                    && !norm.starts_with("中共")
+                    && (pn.ends_with("关于")
+                        || (pn.contains("关于") && !norm.contains("关于"))
+                        || (ORG.is_match(&pn) && norm.starts_with("关于")))
+            });
+        Some(match prev {
+            Some(p) => (i, format!("{p}{t}")),
+            None => (i, t),
+        })
     })
 }
 
@@ -152,12 +180,14 @@ pub fn find_signature<S: AsRef<str>>(norm_lines: &[S]) -> Signature {
     let mut i = n;
     while i > lo {
         i -= 1;
-        let line = squeeze_spaces(norm_lines[i].as_ref());
+        // `二〇二三年十二月二十日` reads as `2023年12月20日`.
+        let source = super::dates::cn_numeral_dates(norm_lines[i].as_ref());
+        let line = squeeze_spaces(&source);
         if line.is_empty() || super::lines::is_noise(&line) {
             continue;
         }
         // `中共闽清县卫生健康局党组 2023年11月17日` on one line.
-        let parts: Vec<&str> = norm_lines[i].as_ref().split_whitespace().collect();
+        let parts: Vec<&str> = source.split_whitespace().collect();
         let (org_part, date_part) =
             if parts.len() >= 2 && DATE_ONLY.is_match(&parts[parts.len() - 1..].concat()) {
                 (
@@ -206,6 +236,35 @@ pub fn agency_from_title(title: &str) -> Option<String> {
     (ORG.is_match(before)).then(|| before.to_string())
 }
 
+/// The inspected body as the text names it, for a notice with neither a title that
+/// names it nor a signature: `…巡察组对市文化和旅游局党组开展了巡察`,
+/// `…向县农业农村局党组反馈了巡察意见`, `市X局党组(以下简称…)`.
+pub fn agency_from_body(text: &str) -> Option<String> {
+    static TO_ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:对|向)((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))(?:进行|开展|反馈|实施|的)")
+            .expect("static regex")
+    });
+    static CALLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"((?:中共|中国共产党)?[\p{Han}()]{3,30}?(?:党组|党委|党工委|党总支|党支部))\s*\(以下简称")
+            .expect("static regex")
+    });
+    let named = |m: &str| {
+        // `对局党组`, `向我局党组`: a reference, not a name.
+        (!m.starts_with(['局', '本', '该', '我', '其', '各', '委'])).then(|| m.to_string())
+    };
+    TO_ORG
+        .captures_iter(text)
+        .find_map(|c| named(c.get(1)?.as_str()))
+        .or_else(|| {
+            CALLED.captures_iter(text).find_map(|c| {
+                let m = c.get(1)?.as_str();
+                // `…于6月对市X局党组(以下简称…)`: the name follows the last 对/向.
+                let m = m.rsplit_once(['对', '向']).map_or(m, |(_, r)| r);
+                named(m)
+            })
+        })
+}
+
 /// Inspection facts from the title and the introduction (and, for the group, the whole text).
 pub fn inspection(
     title: Option<&str>,
@@ -239,16 +298,37 @@ pub fn inspection(
     let mut feedback_date = None;
     for sentence_end in intro.match_indices("反馈").map(|(i, _)| i) {
         let sentence_start = intro[..sentence_end]
-            .rfind(['。', ';', '；'])
+            .rfind(['。', ';', '；', '\n'])
             .map_or(0, |i| {
                 i + intro[i..].chars().next().map_or(1, char::len_utf8)
             });
+        // A date that begins or ends a period (`9月12日至11月15日`) is the
+        // inspection's, not the feedback's.
+        let in_range = |d: &super::dates::FoundDate| {
+            let after = intro[d.end..].trim_start();
+            let before = intro[..d.start].trim_end();
+            after.starts_with(['至', '到', '—', '-', '~', '～'])
+                || before.ends_with(['至', '到', '—', '-', '~', '～'])
+        };
         if let Some(k) = dates
             .iter()
             .rposition(|d| d.start >= sentence_start && d.end <= sentence_end)
         {
-            feedback_date = resolved[k].clone();
+            if !in_range(&dates[k]) {
+                feedback_date = resolved[k].clone();
+            }
             break;
+        }
+        // `反馈时间为2023年6月5日`, `反馈会于6月5日召开`: a date just after 反馈.
+        if let Some(k) = dates.iter().position(|d| {
+            d.start >= sentence_end
+                && intro[sentence_end..d.start].chars().count() <= 8
+                && !intro[sentence_end..d.start].contains(['。', '，', ',', ';', '；', '\n'])
+        }) {
+            if !in_range(&dates[k]) {
+                feedback_date = resolved[k].clone();
+                break;
+            }
         }
     }
     Inspection {
@@ -262,10 +342,14 @@ pub fn inspection(
 
 /// The aggregate figures a notice states, read from its non-problem text.
 pub fn summary(text: &str) -> Summary {
-    static PROBLEMS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\d+)\s*(?:项|个|条)\s*具体问题").expect("static regex"));
+    // `25个具体问题`, `6个方面18个突出问题`, `反馈25个问题`, `反馈的4个问题`,
+    // `提出了11项问题`, `反馈问题25个` (not `9个方面问题`: aspects are no problems).
+    static PROBLEMS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\d+)\s*(?:项|个|条)\s*(?:具体|突出)问题|\d+\s*个方面\s*(\d+)\s*(?:项|个|条)(?:具体|突出)?问题|(?:反馈|指出|提出|交办)(?:了|的)?(?:意见)?(?:共)?\s*(\d+)\s*(?:项|个|条)(?:具体|突出)?问题|(?:反馈|指出|提出|交办)(?:了|的)?(?:具体)?问题\s*(?:共)?\s*(\d+)\s*(?:项|个|条)")
+            .expect("static regex")
+    });
     static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"已(?:经)?(?:完成|整改完成|整改到位|办结)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
+        Regex::new(r"(?:已(?:经)?(?:完成|整改完成|整改到位|办结|整改)|整改完成|完成整改)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
             .expect("static regex")
     });
     static BASIC: LazyLock<Regex> = LazyLock::new(|| {
@@ -275,7 +359,7 @@ pub fn summary(text: &str) -> Summary {
         Regex::new(r"阶段性完成(?:整改)?\s*(\d+)\s*(?:项|个|条)").expect("static regex")
     });
     static IN_PROGRESS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:其余|剩余|还有|另有)?\s*(\d+)\s*(?:项|个|条)\s*(?:正在|仍在|持续|需要)(?:持续)?(?:推进|整改)|(?:正在整改|尚未完成|未完成)(?:整改)?\s*(\d+)\s*(?:项|个|条)")
+        Regex::new(r"(?:其余|剩余|还有|另有)?\s*(\d+)\s*(?:项|个|条)\s*(?:正在|仍在|持续|需要)(?:持续)?(?:推进|整改)|(?:正在整改|正在推进|尚未完成|未完成|整改中)(?:整改|中)?\s*(\d+)\s*(?:项|个|条)")
             .expect("static regex")
     });
     static MEASURES: LazyLock<Regex> = LazyLock::new(|| {
@@ -291,6 +375,11 @@ pub fn summary(text: &str) -> Summary {
     static ACCOUNTABLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:问责|追责)(?:追责|问责|处理)?\s*(\d+)\s*(?:人|名)").expect("static regex")
     });
+    /// Long-term items (`长期坚持2项`), counted with those in progress.
+    static LONG_TERM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:长期坚持|持续整改|常态化推进|长期推进)(?:的)?\s*(\d+)\s*(?:项|个|条)|(\d+)\s*(?:项|个|条)\s*(?:需)?(?:长期坚持|持续推进|常态化推进)")
+            .expect("static regex")
+    });
     /// A count (`3项`): IN_PROGRESS and MEASURES hold one but no literal the regex
     /// engine could search for first, so this fast search runs before them.
     static COUNT: LazyLock<Regex> =
@@ -300,19 +389,106 @@ pub fn summary(text: &str) -> Summary {
         let c = re.captures(text)?;
         c.iter().skip(1).flatten().next()?.as_str().parse().ok()
     }
-    let text = fold_width_cow(text);
+    let text = fold_parse(text);
     let counted = COUNT.is_match(&text);
     Summary {
         problems_total: num(&PROBLEMS, &text),
         completed: num(&COMPLETED, &text),
         basically_completed: num(&BASIC, &text),
         phased: num(&PHASED, &text),
-        in_progress: counted.then(|| num(&IN_PROGRESS, &text)).flatten(),
+        in_progress: counted
+            .then(|| {
+                let a = num(&IN_PROGRESS, &text);
+                let b = num(&LONG_TERM, &text);
+                a.zip(b).map(|(a, b)| a + b).or(a).or(b)
+            })
+            .flatten(),
         measures_total: (counted && text.contains("整改措施"))
             .then(|| num(&MEASURES, &text))
             .flatten(),
         measures_done: num(&MEASURES_DONE, &text),
         rules_made: num(&RULES, &text),
         people_held_accountable: num(&ACCOUNTABLE, &text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_from_the_body() {
+        assert_eq!(
+            agency_from_body("市委第四巡察组对市文化和旅游局党组开展了巡察。").as_deref(),
+            Some("市文化和旅游局党组")
+        );
+        assert_eq!(
+            agency_from_body("巡察结束后向县农业农村局党组反馈了巡察意见。").as_deref(),
+            Some("县农业农村局党组")
+        );
+        assert_eq!(
+            agency_from_body("于2023年6月至7月对市乡村振兴局党组(以下简称“局党组”)开展了巡察")
+                .as_deref(),
+            Some("市乡村振兴局党组")
+        );
+        assert_eq!(agency_from_body("巡察组对局党组开展了巡察。"), None);
+    }
+
+    #[test]
+    fn feedback_date_is_not_the_end_of_the_inspection() {
+        let intro = "县委第一巡察组于2023年9月12日至11月15日对县农业农村局党组开展了巡察,巡察结束后反馈了巡察意见。";
+        assert_eq!(inspection(None, intro, intro, None).feedback_date, None);
+        let intro = "2023年6月16日,省委第六巡视组向省农业农村厅党组反馈了巡视意见。";
+        assert_eq!(
+            inspection(None, intro, intro, None)
+                .feedback_date
+                .as_deref(),
+            Some("2023-06-16")
+        );
+        let intro = "市委巡察组开展了巡察,反馈时间为2023年7月6日。";
+        assert_eq!(
+            inspection(None, intro, intro, None)
+                .feedback_date
+                .as_deref(),
+            Some("2023-07-06")
+        );
+    }
+
+    #[test]
+    fn groups_by_their_whole_name() {
+        for (text, group) in [
+            ("市委乡村振兴领域专项巡察组对", "市委乡村振兴领域专项巡察组"),
+            ("专项巡察第五交叉巡察组于", "专项巡察第五交叉巡察组"),
+            ("区委巡察三组对", "区委巡察三组"),
+            ("市委第一轮巡察第三组于", "市委第一轮巡察第三组"),
+        ] {
+            assert_eq!(
+                inspection(None, text, text, None).group.as_deref(),
+                Some(group)
+            );
+        }
+    }
+
+    #[test]
+    fn stated_figures_in_common_phrasings() {
+        let s = summary(
+            "反馈6个方面18个突出问题。整改完成15个,阶段性完成1个,正在推进1个,长期坚持1项。",
+        );
+        assert_eq!(s.problems_total, Some(18));
+        assert_eq!(s.completed, Some(15));
+        assert_eq!(s.phased, Some(1));
+        assert_eq!(s.in_progress, Some(2));
+        assert_eq!(summary("反馈意见提出了11项问题").problems_total, Some(11));
+        assert_eq!(summary("反馈25个问题").problems_total, Some(25));
+        assert_eq!(summary("指出9个方面问题").problems_total, None);
+    }
+
+    #[test]
+    fn a_level_word_is_no_place() {
+        assert_eq!(region_level("县市场监督管理局", None), (None, None));
+        assert_eq!(
+            region_level("凤林县卫生健康局", None),
+            (Some("凤林县".to_string()), Some("县".to_string()))
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::notice::Status;
-use crate::text::{fold_width_cow, parse_number, WideChars};
+use crate::text::{fold_parse, parse_number, WideChars};
 
 /// Numbering styles of headings, in no particular order of depth: the parser decides
 /// depth by the order in which styles appear.
@@ -23,18 +23,24 @@ pub enum Style {
     CnParen,
     /// 第一,
     CnDi,
-    /// 1. or 1、
+    /// 1.
     Arabic,
+    /// 1、 (a level of its own: notices number problems `1、` and steps `1.`)
+    ArabicDun,
     /// (1)
     ArabicParen,
     /// 问题1: / 问题一:
     Wenti,
     /// An unnumbered 针对“…”问题 heading.
     Zhendui,
+    /// An unnumbered problem sentence on its own line, followed by its status.
+    Implicit,
+    /// A row of a table (序号 | 问题 | 整改措施 | …).
+    Row,
 }
 
 impl Style {
-    const COUNT: usize = 7;
+    const COUNT: usize = 10;
     fn idx(self) -> usize {
         self as usize
     }
@@ -57,6 +63,9 @@ pub struct Heading {
     pub explicit: bool,
     /// The whole text after the label, as written.
     pub text: String,
+    /// The text after the first sentence opens measures or a status (`一是…`,
+    /// `整改情况:…`): a problem with its text on the same line.
+    pub inline_measures: bool,
     /// Whether the title ended with sentence-final punctuation (a title without it
     /// may continue on the next line).
     pub closed: bool,
@@ -78,7 +87,12 @@ pub enum ItemKind {
     Deadline {
         /// `YYYY-MM`, if readable.
         value: Option<String>,
+        /// The whole piece as written, label included (kept as a paragraph).
+        text: String,
     },
+    /// Who answers for a problem (`责任单位:办公室`, `责任领导:…`), as written: kept
+    /// with the problem as a paragraph, never a measure.
+    Note(String),
     /// Site metadata (`发布时间:2025-08-18`): key and value.
     Meta(String, String),
     /// Body text as written.
@@ -107,7 +121,7 @@ static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static META: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(信息索引号|索引号|发布机构|发文机关|成文日期|发布日期|发布时间|时间|来源|主题分类|文号|发文字号|公开方式|公开范围|日期)\s*:\s*(.*)$")
+    Regex::new(r"^(信息索引号|索引号|发布机构|发文机关|成文日期|发布日期|发布时间|发文日期|发表时间|发稿时间|时间|来源|主题分类|文号|发文字号|公开方式|公开范围|日期)\s*:\s*(.*)$")
         .expect("static regex")
 });
 static HEAD_CN_COMMA: LazyLock<Regex> =
@@ -125,11 +139,20 @@ static HEAD_ARABIC_PAREN: LazyLock<Regex> =
 static HEAD_WENTI: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^问题\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*[:.、,]\s*").expect("static regex")
 });
+static HEAD_WENTI_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^问题\s*\(\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*\)\s*[:.、,]?\s*")
+        .expect("static regex")
+});
+static HEAD_DI_WENTI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第\s*([一二三四五六七八九十]{1,3}|\d{1,3})\s*(?:个|项)问题\s*[:.、,]?\s*")
+        .expect("static regex")
+});
+/// Unnumbered problem headings: `针对“X”问题`, `针对推进X不力问题`, `关于X问题的整改`.
 static HEAD_ZHENDUI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题"#).expect("static regex")
+    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题|^针对[^。,;]{2,60}?问题(?:的?整改(?:情况|落实情况)?)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$|^关于[^。,;]{2,60}?问题的?整改(?:情况|落实情况)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$"#).expect("static regex")
 });
 static EXPLICIT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改"#)
+    Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改|^针对[^。,;]{2,60}?问题\s*[。:]?\s*$"#)
         .expect("static regex")
 });
 /// Labels whose value may be a status phrase.
@@ -143,7 +166,11 @@ static MEASURE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static STATUS_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
+    Regex::new(r"^(长期坚持|常态化推进|持续推进中|持续推进|长期推进|已办结|已完成整改|已整改完成|已整改到位|已经完成整改|已完成|已整改|整改完成|完成整改|基本完成整改|基本完成|基本整改到位|阶段性完成整改|阶段性完成|阶段性整改|正在整改尚未完成整改|正在整改中|正在整改|正在推进|尚未完成整改|尚未完成|未完成整改|未完成|持续整改中|持续整改|长期整改|整改中|推进中|完成)")
+        .expect("static regex")
+});
+static NOTE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:责任单位|责任领导|责任人|责任部门|责任科室|牵头单位|牵头领导|配合单位|督办领导)\s*:\s*")
         .expect("static regex")
 });
 static DEADLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -168,13 +195,16 @@ const META_FIRST: [char; 10] = ['信', '索', '发', '成', '时', '来', '主',
 const STATUS_LABEL_FIRST: [char; 4] = ['整', '完', '进', '目'];
 const MEASURE_LABEL_FIRST: [char; 4] = ['整', '落', '具', '主'];
 const DEADLINE_LABEL_FIRST: [char; 3] = ['完', '整', '时'];
-const STATUS_PHRASE_FIRST: [char; 11] = [
-    '已', '整', '完', '基', '阶', '正', '尚', '未', '持', '长', '推',
+const NOTE_LABEL_FIRST: [char; 4] = ['责', '牵', '配', '督'];
+const STATUS_PHRASE_FIRST: [char; 12] = [
+    '已', '整', '完', '基', '阶', '正', '尚', '未', '持', '长', '推', '常',
 ];
 const CN_NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /// Maps a status phrase to a [`Status`].
 pub fn status_of(phrase: &str) -> Status {
+    // Traditional script (階段性完成) reads like simplified.
+    let phrase = &*crate::text::fold_script(phrase);
     if phrase.starts_with("基本") {
         Status::BasicallyCompleted
     } else if phrase.starts_with("阶段性") {
@@ -184,6 +214,7 @@ pub fn status_of(phrase: &str) -> Status {
         || phrase.contains("未完成")
         || phrase.contains("持续")
         || phrase.contains("长期")
+        || phrase.contains("常态")
         || phrase.contains("中")
     {
         Status::InProgress
@@ -241,6 +272,11 @@ pub fn is_noise(norm: &str) -> bool {
     norm.starts_with(NOISE_FIRST) && NOISE.is_match(norm)
 }
 
+/// Whether a cleaned, folded line is site metadata (`发布时间:…`, `来源:…`).
+pub fn is_meta(norm: &str) -> bool {
+    norm.starts_with(META_FIRST) && META.is_match(norm)
+}
+
 /// Byte offset in `raw` of the char at byte `b` of `fold_width(raw)`, which is
 /// `norm_len` bytes long: each folded char before it is shorter there.
 fn raw_offset(raw: &str, norm_len: usize, b: usize) -> usize {
@@ -293,16 +329,188 @@ impl<'a> Dual<'a> {
     }
 }
 
-/// Numbering state: the last number seen for each style.
+/// Numbering state: the last number seen for each style, and the columns of the
+/// table being read, if any.
 #[derive(Debug, Default)]
 pub struct Numbering {
     last: [u32; Style::COUNT],
+    table: Option<Vec<Column>>,
+}
+
+/// What a column of a problem table holds, told by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// 序号.
+    Seq,
+    /// 问题, 反馈问题, 存在问题.
+    Problem,
+    /// 整改措施.
+    Measures,
+    /// 整改情况, 整改进展, 完成情况: a status, maybe followed by what was done.
+    Status,
+    /// 完成时限.
+    Deadline,
+    /// 责任单位 and anything else: kept as a note.
+    Other,
+}
+
+impl Column {
+    fn of(header: &str) -> Column {
+        let has = |w: &str| header.contains(w);
+        if has("序号") || has("编号") {
+            Column::Seq
+        } else if has("措施") {
+            Column::Measures
+        } else if has("时限") || has("期限") || has("时间") {
+            Column::Deadline
+        } else if has("问题") {
+            Column::Problem
+        } else if has("情况") || has("进展") || has("状态") || has("结果") || has("进度")
+        {
+            Column::Status
+        } else {
+            Column::Other
+        }
+    }
+}
+
+/// The cells of a table row flattened to text: cells separated by tabs (empty
+/// cells kept) or by runs of two or more spaces. `None` for a line without either.
+fn table_cells(raw: &str) -> Option<Vec<&str>> {
+    if raw.contains('\t') {
+        return Some(raw.split('\t').map(str::trim).collect());
+    }
+    // Runs of two or more spaces (U+3000 included).
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let mut run: Option<(usize, usize)> = None; // (start byte, count)
+    for (i, c) in raw.char_indices() {
+        if c.is_whitespace() {
+            run = Some(run.map_or((i, 1), |(s, n)| (s, n + 1)));
+        } else {
+            if let Some((s, n)) = run.take() {
+                if n >= 2 {
+                    cells.push(raw[start..s].trim());
+                    start = i;
+                }
+            }
+        }
+    }
+    if cells.is_empty() {
+        return None;
+    }
+    cells.push(raw[start..].trim());
+    Some(cells)
+}
+
+/// Reads a table header: at least three cells, one of them the problem and one the
+/// measures, status or deadline.
+fn table_header(cells: &[&str]) -> Option<Vec<Column>> {
+    if cells.len() < 3 {
+        return None;
+    }
+    let cols: Vec<Column> = cells
+        .iter()
+        .map(|c| {
+            let c = fold_parse(c);
+            // Header cells are short names, not sentences.
+            if c.chars().count() > 8 {
+                Column::Other
+            } else {
+                Column::of(&c)
+            }
+        })
+        .collect();
+    let named = cells.iter().filter(|c| c.chars().count() <= 8).count();
+    (named == cells.len()
+        && cols.contains(&Column::Problem)
+        && cols
+            .iter()
+            .any(|c| matches!(c, Column::Measures | Column::Status | Column::Deadline)))
+    .then_some(cols)
+}
+
+/// Classifies a table row: the problem as a heading, then its measures, status,
+/// deadline and notes. Returns false when the line is no row of the table.
+fn table_row(cells: &[&str], cols: &[Column], line_no: usize, out: &mut Vec<Item>) -> bool {
+    let filled = cells.iter().filter(|c| !c.is_empty()).count();
+    let problem = cols
+        .iter()
+        .position(|&c| c == Column::Problem)
+        .and_then(|i| cells.get(i))
+        .filter(|c| !c.is_empty());
+    let Some(problem) = problem.filter(|_| filled >= 2) else {
+        return false;
+    };
+    let seq = cols
+        .iter()
+        .position(|&c| c == Column::Seq)
+        .and_then(|i| cells.get(i))
+        .filter(|c| !c.is_empty());
+    let title = problem.trim_end_matches('。').to_string();
+    out.push(Item {
+        line: line_no,
+        kind: ItemKind::Heading(Heading {
+            style: Style::Row,
+            n: seq.and_then(|s| parse_number(&fold_parse(s))).unwrap_or(0),
+            label: seq.map(|s| s.to_string()),
+            title,
+            rest: None,
+            explicit: true,
+            inline_measures: false,
+            text: problem.to_string(),
+            closed: true,
+        }),
+    });
+    let mut later = Vec::new();
+    for (cell, col) in cells.iter().zip(cols) {
+        if cell.is_empty() {
+            continue;
+        }
+        let norm = fold_parse(cell);
+        match col {
+            Column::Seq | Column::Problem => {}
+            Column::Measures => out.push(Item {
+                line: line_no,
+                kind: ItemKind::Body(cell.to_string()),
+            }),
+            Column::Status => {
+                let len = status_phrase(&norm).unwrap_or(0);
+                if len > 0 {
+                    later.push(ItemKind::Status {
+                        status: status_of(&norm[..len]),
+                        text: cell[..raw_offset(cell, norm.len(), len)].to_string(),
+                    });
+                }
+                let rest = cell[raw_offset(cell, norm.len(), len)..]
+                    .trim_start_matches(|c: char| c.is_whitespace() || "。.,，;；".contains(c));
+                if !rest.is_empty() {
+                    out.push(Item {
+                        line: line_no,
+                        kind: ItemKind::Body(rest.to_string()),
+                    });
+                }
+            }
+            Column::Deadline => later.push(ItemKind::Deadline {
+                value: super::dates::deadline(&norm),
+                text: cell.to_string(),
+            }),
+            Column::Other => later.push(ItemKind::Note(cell.to_string())),
+        }
+    }
+    out.extend(later.into_iter().map(|kind| Item {
+        line: line_no,
+        kind,
+    }));
+    true
 }
 
 impl Numbering {
     fn accepts_at_line_start(&self, style: Style, n: u32) -> bool {
+        // A heading may also step back (`4.` then `3.`: out of the usual order), but
+        // not run far ahead of the numbering.
         let last = self.last[style.idx()];
-        n == 1 || (n > last && n <= last + 3)
+        n >= 1 && n <= last + 3
     }
     fn accepts_inline(&self, style: Style, n: u32, after_heading: bool) -> bool {
         let last = self.last[style.idx()];
@@ -347,6 +555,18 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
         let label = d.split(label_end).0.raw.replace(char::is_whitespace, "");
         return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
     }
+    if let Some(c) = caps(&HEAD_WENTI_PAREN, first == '问') {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let close = n[c.get(1)?.end()..].find(')')? + c.get(1)?.end() + 1;
+        let label = d.split(close).0.raw.replace(char::is_whitespace, "");
+        return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
+    }
+    if let Some(c) = caps(&HEAD_DI_WENTI, first == '第') {
+        let num = parse_number(c.get(1)?.as_str())?;
+        let end = n[..c.get(0)?.end()].find("问题")? + "问题".len();
+        let label = d.split(end).0.raw.replace(char::is_whitespace, "");
+        return Some((Style::Wenti, num, Some(label), c.get(0)?.end()));
+    }
     if let Some(c) = caps(&HEAD_CN_COMMA, CN_NUMERALS.contains(&first)) {
         let num = parse_number(c.get(1)?.as_str())?;
         let label = d.split(c.get(0)?.end()).0.raw.trim().to_string();
@@ -376,12 +596,77 @@ fn heading_start(d: &Dual<'_>) -> Option<(Style, u32, Option<String>, usize)> {
         let num = parse_number(c.get(1)?.as_str())?;
         let punct_end = c.get(2)?.end();
         let label = d.split(punct_end).0.raw.replace(char::is_whitespace, "");
-        return Some((Style::Arabic, num, Some(label), c.get(0)?.end()));
+        let style = if c.get(2)?.as_str() == "、" {
+            Style::ArabicDun
+        } else {
+            Style::Arabic
+        };
+        return Some((style, num, Some(label), c.get(0)?.end()));
     }
-    if first == '针' && HEAD_ZHENDUI.is_match(n) {
+    if (first == '针' || first == '关') && HEAD_ZHENDUI.is_match(n) {
         return Some((Style::Zhendui, 0, None, 0));
     }
     None
+}
+
+/// Where a `责任单位:…` piece ends: at two spaces (or a tab) or where a deadline or
+/// status label follows a space.
+fn note_end(norm: &str) -> usize {
+    let mut prev_space = false;
+    for (i, c) in norm.char_indices() {
+        if c == '\t' || (c.is_whitespace() && prev_space) {
+            return i;
+        }
+        if prev_space
+            && (find_if(&DEADLINE_LABEL, &DEADLINE_LABEL_FIRST, &norm[i..]).is_some()
+                || find_if(&STATUS_LABEL, &STATUS_LABEL_FIRST, &norm[i..]).is_some())
+        {
+            return i;
+        }
+        prev_space = c.is_whitespace();
+    }
+    norm.len()
+}
+
+/// The length of a `存在问题:` / `问题描述:` prefix that marks a heading as a problem.
+pub(crate) fn problem_prefix_len(norm: &str) -> Option<usize> {
+    // Not `反馈问题:`/`问题:`: notices put those before categories too.
+    if !norm.starts_with(['存', '问']) {
+        return None;
+    }
+    ["存在问题", "问题描述"].iter().find_map(|p| {
+        let rest = norm.strip_prefix(p)?;
+        let t = rest.trim_start();
+        let t = t.strip_prefix(':')?;
+        Some(norm.len() - t.len())
+    })
+}
+
+/// Whether the text after a heading's first sentence opens its measures or status
+/// (`一是…`, `整改情况:…`): the heading is then a problem with its text on the line.
+fn opens_measures(rest: &str) -> bool {
+    // The labels are short: only the start of the text is read.
+    let r = fold_parse(crate::text::take_chars(rest.trim_start(), 12));
+    let r = r.trim_start();
+    r.starts_with("一是")
+        || (r.starts_with(STATUS_LABEL_FIRST) && STATUS_LABEL.is_match(r))
+        || (r.starts_with(MEASURE_LABEL_FIRST) && MEASURE_LABEL.is_match(r))
+}
+
+/// The status phrase of a piece that is only that phrase in brackets: `（已完成整改）`,
+/// `【已完成】`.
+fn bracketed_status(norm: &str) -> Option<&str> {
+    let t = norm.trim_end_matches(['。', ' ']);
+    let inner = t
+        .strip_prefix(['(', '【', '['])?
+        .strip_suffix([')', '】', ']'])?;
+    let len = status_phrase(inner)?;
+    (len == inner.len()).then_some(inner)
+}
+
+/// Where the phrase of [`bracketed_status`] starts: after the opening bracket.
+fn raw_phrase_start(norm: &str) -> usize {
+    norm.chars().next().map_or(0, char::len_utf8)
 }
 
 /// Reads a status phrase at the start of `norm` when it stands alone (followed by the
@@ -394,7 +679,8 @@ fn status_phrase(norm: &str) -> Option<usize> {
     let next = norm[m.end()..].chars().next();
     match next {
         None => Some(m.end()),
-        Some(c) if c.is_whitespace() || "。,，;；.!)）】".contains(c) => Some(m.end()),
+        // `已完成整改并长期坚持`: a phrase joined to more by 并 or 、 is a status too.
+        Some(c) if c.is_whitespace() || "。,，;；.!)）】并、".contains(c) => Some(m.end()),
         _ => None,
     }
 }
@@ -405,7 +691,7 @@ pub fn classify(lines: &[(usize, String)]) -> Vec<Item> {
     classify_folded(
         lines
             .iter()
-            .map(|(line_no, raw)| (*line_no, raw.as_str(), fold_width_cow(raw))),
+            .map(|(line_no, raw)| (*line_no, raw.as_str(), fold_parse(raw))),
     )
 }
 
@@ -481,6 +767,22 @@ fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
 }
 
 fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out: &mut Vec<Item>) {
+    // Tables flattened to text: a header row names the columns, each row is a problem.
+    // Most lines have neither a tab nor two spaces in a row: skip them unread.
+    let nb = line.norm.as_bytes();
+    let may_have_cells = memchr::memchr(b'\t', nb).is_some()
+        || memchr::memchr_iter(b' ', nb).any(|i| nb.get(i + 1) == Some(&b' '));
+    if let Some(cells) = may_have_cells.then(|| table_cells(line.raw)).flatten() {
+        if let Some(cols) = table_header(&cells) {
+            numbering.table = Some(cols);
+            return;
+        }
+        if let Some(cols) = &numbering.table {
+            if table_row(&cells, cols, line_no, out) {
+                return;
+            }
+        }
+    }
     if let Some(c) = line
         .norm
         .starts_with(META_FIRST)
@@ -513,7 +815,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         if let Some(h) = heading_start(&piece) {
             let ok = match h.0 {
                 Style::Zhendui => true,
-                Style::Arabic => {
+                Style::Arabic | Style::ArabicDun => {
                     // `5.5G…` is heading 5 only when 5 is next; `5.8万元` is not a heading.
                     let next_digit = piece.norm[h.3..].starts_with(|c: char| c.is_ascii_digit());
                     if next_digit {
@@ -531,8 +833,18 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             }
         } else if let Some(m) = find_if(&STATUS_LABEL, &STATUS_LABEL_FIRST, piece.norm) {
             if let Some(len) = status_phrase(&piece.norm[m.end()..]) {
+                let value = &piece.norm[m.end()..];
+                let status = status_of(&value[..len]);
+                // `已完成整改并长期坚持`: the text runs on to the end of the clause.
+                let len = if value[len..].starts_with(['并', '、']) {
+                    value
+                        .find(|c: char| c.is_whitespace() || "。,，;；".contains(c))
+                        .unwrap_or(value.len())
+                } else {
+                    len
+                };
                 let phrase = piece.split(m.end()).1.split(len).0.raw.to_string();
-                pending_status = Some((status_of(&phrase), phrase));
+                pending_status = Some((status, phrase));
                 body_from = m.end() + len;
                 // `整改状态：完成。制定…`: the sentence end belongs to the status.
                 let after = &piece.norm[body_from..];
@@ -549,6 +861,34 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         } else if let Some(m) = find_if(&DEADLINE_LABEL, &DEADLINE_LABEL_FIRST, piece.norm) {
             deadline_piece = true;
             body_from = m.end();
+        } else if find_if(&NOTE_LABEL, &NOTE_LABEL_FIRST, piece.norm).is_some() {
+            // The value ends at a run of spaces or a 完成时限 label; the rest is a new piece.
+            let rest_at = note_end(piece.norm);
+            let (this, next) = piece.split(rest_at);
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Note(this.raw.trim().to_string()),
+            });
+            piece = next.trim();
+            after_heading = false;
+            continue;
+        } else if let Some(phrase) = bracketed_status(piece.norm) {
+            // `（已完成整改）` alone on its line.
+            let raw_phrase = piece
+                .split(raw_phrase_start(piece.norm))
+                .1
+                .split(phrase.len())
+                .0
+                .raw
+                .to_string();
+            out.push(Item {
+                line: line_no,
+                kind: ItemKind::Status {
+                    status: status_of(&raw_phrase),
+                    text: raw_phrase,
+                },
+            });
+            return;
         } else if let Some(len) = status_phrase(piece.norm) {
             let rest =
                 piece.norm[len..].trim_matches(|c: char| c.is_whitespace() || "。.".contains(c));
@@ -576,10 +916,12 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             let t = content.trim();
             let end = t.norm.find(char::is_whitespace).unwrap_or(t.norm.len());
             let (value, rest) = t.split(end);
+            let whole = piece.raw.len() - rest.raw.len();
             out.push(Item {
                 line: line_no,
                 kind: ItemKind::Deadline {
                     value: super::dates::deadline(value.norm),
+                    text: piece.raw[..whole].trim().to_string(),
                 },
             });
             piece = rest.trim();
@@ -612,8 +954,13 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
             } else if let Some(a) = c.get(3) {
                 let num = parse_number(a.as_str()).unwrap_or(0);
                 let tail = &content.norm[whole.end..];
+                let style = if content.norm[whole.clone()].ends_with('、') {
+                    Style::ArabicDun
+                } else {
+                    Style::Arabic
+                };
                 !tail.starts_with(|ch: char| ch.is_ascii_digit())
-                    && numbering.accepts_inline(Style::Arabic, num, is_heading || after_heading)
+                    && numbering.accepts_inline(style, num, is_heading || after_heading)
             } else if let Some(w) = c.get(4) {
                 let num = parse_number(w.as_str()).unwrap_or(0);
                 numbering.accepts_inline(Style::Wenti, num, false)
@@ -642,10 +989,18 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 let closed =
                     rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
                 // EXPLICIT_TITLE starts with 针对 or 关于, which folding leaves alone.
+                let inline_measures = rest.as_deref().is_some_and(opens_measures);
+                // Markers start with 针对, 关于, 存在问题, 问题描述 (or their
+                // traditional forms): other titles are not folded at all.
+                let title_f = title
+                    .starts_with(['针', '关', '存', '问', '針', '關', '問'])
+                    .then(|| fold_parse(&title));
                 let explicit = style == Style::Wenti
                     || style == Style::Zhendui
-                    || (title.starts_with(['针', '关'])
-                        && EXPLICIT_TITLE.is_match(&fold_width_cow(&title)));
+                    || title_f.as_deref().is_some_and(|t| {
+                        problem_prefix_len(t).is_some()
+                            || (t.starts_with(['针', '关']) && EXPLICIT_TITLE.is_match(t))
+                    });
                 out.push(Item {
                     line: line_no,
                     kind: ItemKind::Heading(Heading {
@@ -655,6 +1010,7 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                         title,
                         rest,
                         explicit,
+                        inline_measures,
                         text: this.raw.to_string(),
                         closed,
                     }),
@@ -736,7 +1092,7 @@ mod tests {
             "1.关于甲的问题。",
             "完成时限:2023年12月前 2. 关于中医规模偏小问题。",
         ]);
-        assert!(matches!(&k[1], ItemKind::Deadline { value: Some(v) } if v == "2023-12"));
+        assert!(matches!(&k[1], ItemKind::Deadline { value: Some(v), .. } if v == "2023-12"));
         assert!(matches!(&k[2], ItemKind::Heading(h) if h.n == 2));
     }
 }

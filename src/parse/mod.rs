@@ -16,6 +16,7 @@
 
 pub mod dates;
 pub mod header;
+mod kept;
 pub mod lines;
 pub mod measures;
 
@@ -25,12 +26,19 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use self::kept::unkept_lines;
 use self::lines::{Heading, Item, ItemKind, Style};
 use self::measures::Para;
 use crate::notice::{Category, Measure, Notice, Paragraph, Problem, Status};
-use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
+use crate::text::{fold_parse, fold_script, fold_width, fold_width_cow, squeeze_spaces};
 
 /// Parses the text of one file. `file` is recorded as the notice's `file` field.
+///
+/// Every content line ends up, whole, in a searchable field: the title and section
+/// headings are paragraphs, problems keep all text below them, and whatever is no
+/// problem is kept as a paragraph ([`unkept_lines`] checks this; the tests assert it
+/// for every seed, fixture and generated notice). [`parse_checked`] adds that check
+/// to the parse itself, for text whose shape is not known.
 ///
 /// ```
 /// let text = "中共某某县民政局党组关于巡察整改情况的通报\n\
@@ -46,6 +54,38 @@ use crate::text::{fold_width, fold_width_cow, squeeze_spaces};
 /// assert_eq!(notice.problems[0].measures.len(), 2);
 /// ```
 pub fn parse(file: &str, text: &str) -> Notice {
+    parse_structure(file, text)
+}
+
+/// [`parse`], then every line [`unkept_lines`] finds not kept is added as a
+/// paragraph of its own: a notice read wrongly loses no text to search. Costs about
+/// one more pass over the text; the parse alone already keeps every line of every
+/// layout the tests know.
+pub fn parse_checked(file: &str, text: &str) -> Notice {
+    let mut notice = parse_structure(file, text);
+    if !notice.is_notice {
+        // Every line is a paragraph already.
+        return notice;
+    }
+    let lost = unkept_lines(text, &notice);
+    if !lost.is_empty() {
+        let mut wanted = lost.iter().copied().peekable();
+        for (i, l) in split_lines(text).enumerate() {
+            if wanted.next_if_eq(&(i + 1)).is_some() {
+                notice.paragraphs.push(Paragraph {
+                    text: lines::clean_line(l),
+                    line: i + 1,
+                    section: None,
+                });
+            }
+        }
+        notice.paragraphs.sort_by_key(|p| p.line);
+    }
+    notice
+}
+
+/// The structural parse behind [`parse`].
+fn parse_structure(file: &str, text: &str) -> Notice {
     // Most lines need no cleaning and no folding: borrow them from `text`.
     let lines: Vec<(usize, Cow<str>)> = split_lines(text)
         .enumerate()
@@ -53,7 +93,19 @@ pub fn parse(file: &str, text: &str) -> Notice {
         .filter(|(_, l)| !l.is_empty())
         .collect();
     let raw: Vec<&str> = lines.iter().map(|(_, l)| l.as_ref()).collect();
-    let norm: Vec<Cow<str>> = raw.iter().map(|l| fold_width_cow(l)).collect();
+    // A traditional-script copy is read through simplified characters; the text
+    // kept stays as written. Checking the start of the file is enough to tell.
+    let traditional = crate::text::is_traditional(crate::text::take_chars(text, 800));
+    let norm: Vec<Cow<str>> = raw
+        .iter()
+        .map(|l| {
+            if traditional {
+                fold_parse(l)
+            } else {
+                fold_width_cow(l)
+            }
+        })
+        .collect();
 
     let title = header::find_title(&raw);
     let mut notice = Notice {
@@ -61,6 +113,14 @@ pub fn parse(file: &str, text: &str) -> Notice {
         title: title.as_ref().map(|(_, t)| t.clone()),
         ..Notice::default()
     };
+    if let Some((i, t)) = &title {
+        // The title is searchable text too.
+        notice.paragraphs.push(Paragraph {
+            text: t.clone(),
+            line: lines[*i].0,
+            section: None,
+        });
+    }
     let mut start = title.as_ref().map_or(0, |(i, _)| i + 1);
     // Web copies repeat the title, broken over several lines, under the page title.
     if let Some((_, t)) = &title {
@@ -86,7 +146,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
         .join("\n");
     let title_norm = title
         .as_ref()
-        .map(|(_, t)| fold_width(t))
+        .map(|(_, t)| fold_parse(t).into_owned())
         .unwrap_or_default();
     notice.is_notice = is_notice_title(&title_norm) || is_notice_intro(&head_text);
     if !notice.is_notice {
@@ -139,12 +199,24 @@ pub fn parse(file: &str, text: &str) -> Notice {
         }
     }
 
+    // Names are read in the folded view; a traditional copy shows them as written.
+    let title_folded = notice.title.as_deref().map(fold_parse);
     let agency = signers
         .first()
         .map(|(_, a)| a.clone())
-        .or_else(|| notice.title.as_deref().and_then(header::agency_from_title));
-    notice.co_agencies = signers.iter().skip(1).map(|(_, a)| a.clone()).collect();
-    notice.published = signed.map(|(_, d)| d).or(meta_date);
+        .or_else(|| title_folded.as_deref().and_then(header::agency_from_title));
+    let title_written = notice.title.clone();
+    let mut sources: Vec<&str> = signers.iter().map(|(i, _)| raw[*i]).collect();
+    sources.extend(title_written.as_deref());
+    notice.co_agencies = signers
+        .iter()
+        .skip(1)
+        .map(|(_, a)| as_written(a, &sources, traditional))
+        .collect();
+    notice.published = signed
+        .map(|(_, d)| d)
+        .or(meta_date)
+        .or_else(|| norm.iter().find_map(|l| labelled_published(l)));
 
     let sections = build_sections(&items);
     let intro: String = sections
@@ -153,7 +225,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
         .map(|s| {
             s.body
                 .iter()
-                .map(|p| fold_width_cow(&p.text))
+                .map(|p| fold_parse(&p.text))
                 .collect::<Vec<_>>()
                 .join("\n")
         })
@@ -162,7 +234,7 @@ pub fn parse(file: &str, text: &str) -> Notice {
                 .iter()
                 .take(3)
                 .filter_map(|i| match &i.kind {
-                    ItemKind::Body(b) => Some(fold_width_cow(b)),
+                    ItemKind::Body(b) => Some(fold_parse(b)),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -170,13 +242,17 @@ pub fn parse(file: &str, text: &str) -> Notice {
         });
     let all_text = norm.join("\n");
     notice.inspection = header::inspection(
-        notice.title.as_deref().map(fold_width).as_deref(),
+        notice
+            .title
+            .as_deref()
+            .map(|t| fold_parse(t).into_owned())
+            .as_deref(),
         &intro,
         &all_text,
         notice.published.as_deref(),
     );
 
-    extract_problems(&sections, &mut notice);
+    extract_problems(&sections, &mut notice, traditional);
 
     let summary_text: String = notice
         .paragraphs
@@ -186,6 +262,19 @@ pub fn parse(file: &str, text: &str) -> Notice {
         .join("\n");
     notice.summary = header::summary(&summary_text);
 
+    // Neither title nor signature names it: the body does (…巡察组对X党组开展了巡察).
+    let agency = agency.or_else(|| header::agency_from_body(&intro));
+    let intro_written: Vec<&str> = sections
+        .first()
+        .filter(|s| s.heading.is_none())
+        .map(|s| s.body.iter().map(|p| p.text.as_str()).collect())
+        .unwrap_or_default();
+    sources.extend(intro_written);
+    for fact in [&mut notice.inspection.group, &mut notice.inspection.round] {
+        if let Some(g) = fact.as_mut() {
+            *g = as_written(g, &sources, traditional);
+        }
+    }
     if let Some(a) = agency {
         let short = header::agency_short(&a);
         let hint = notice.inspection.group.as_deref().and_then(|g| {
@@ -197,13 +286,84 @@ pub fn parse(file: &str, text: &str) -> Notice {
                 None
             }
         });
-        let (region, level) = header::region_level(&short, hint);
-        notice.region = region;
+        // `县市场监督管理局党组`: the level word the name starts with.
+        let own_level = match short.chars().next() {
+            Some('县' | '区') => Some("县"),
+            Some('市') => Some("市"),
+            Some('省') => Some("省"),
+            _ => None,
+        };
+        let (region, mut level) = header::region_level(&short, hint);
+        if region.is_none() {
+            // `市文化和旅游局党组`: no place name; the inspecting body's level tells.
+            level = own_level
+                .or(hint)
+                .or_else(|| {
+                    notice
+                        .inspection
+                        .group
+                        .as_deref()
+                        .filter(|g| g.starts_with("市委"))
+                        .map(|_| "市")
+                })
+                .map(str::to_string);
+        }
+        let written = as_written(&a, &sources, traditional);
+        notice.region = region.map(|r| same_slice(&a, &written, &r));
         notice.level = level;
-        notice.agency_short = Some(short);
-        notice.agency = Some(a);
+        notice.agency_short = Some(same_slice(&a, &written, &short));
+        notice.agency = Some(written);
     }
     notice
+}
+
+/// `folded` (read in the folded view) as one of `sources` writes it: a traditional
+/// copy keeps its characters. Folding keeps byte offsets, so the same bytes of the
+/// width-folded source are the text as written.
+fn as_written(folded: &str, sources: &[&str], traditional: bool) -> String {
+    if !traditional {
+        return folded.to_string();
+    }
+    for s in sources {
+        let w = squeeze_spaces(&fold_width(s));
+        let f = fold_script(&w);
+        if let Some(pos) = f.find(folded) {
+            if let Some(t) = w.get(pos..pos + folded.len()) {
+                return t.to_string();
+            }
+        }
+    }
+    folded.to_string()
+}
+
+/// The part of `written` at the place where `part` stands in `folded` (its folded
+/// form, same byte layout).
+fn same_slice(folded: &str, written: &str, part: &str) -> String {
+    folded
+        .find(part)
+        .filter(|_| folded.len() == written.len())
+        .and_then(|p| written.get(p..p + part.len()))
+        .unwrap_or(part)
+        .to_string()
+}
+
+/// `f` (a title cleaner) applied to the folded view of `raw`, its result given as
+/// written: wrappers in traditional script (針對“…”問題) are read like simplified ones.
+fn keep_written(traditional: bool, raw: &str, f: impl Fn(&str) -> String) -> String {
+    if !traditional {
+        return f(raw);
+    }
+    let folded = fold_script(raw);
+    if let Cow::Borrowed(_) = folded {
+        return f(raw);
+    }
+    let out = f(&folded);
+    let w = squeeze_spaces(raw);
+    let sq = fold_script(&w);
+    match sq.find(&out) {
+        Some(p) => w.get(p..p + out.len()).unwrap_or(&out).to_string(),
+        None => out,
+    }
 }
 
 /// The lines of `text` as [`str::lines`] gives them, found with memchr.
@@ -246,9 +406,35 @@ fn is_notice_intro(head: &str) -> bool {
     RE.is_match(head)
 }
 
+/// A publication date behind a label anywhere on a line (`- 发布日期:…`,
+/// `编辑:… 发表时间:…`, `发文日期:…`), or a bare date beside 来源
+/// (`2024-05-06 10:23 来源:…`).
+fn labelled_published(norm: &str) -> Option<String> {
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[\s\-*·•|])(?:发布时间|发布日期|发表时间|发文日期|成文日期|发稿时间|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}[日号]?)|(\d{4}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*来源|来源\s*:\s*\S+\s+(\d{4}-\d{1,2}-\d{1,2})")
+            .expect("static regex")
+    });
+    // Only short lines that name a date or a source; a regex runs on few lines.
+    if norm.len() > 300 {
+        return None;
+    }
+    let b = norm.as_bytes();
+    let named = ["时间", "日期", "来源"]
+        .iter()
+        .any(|w| memchr::memmem::find(b, w.as_bytes()).is_some());
+    if !named {
+        return None;
+    }
+    let c = LABELLED.captures(norm)?;
+    let d = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
+    dates::find_dates(d.as_str())
+        .into_iter()
+        .find_map(|d| d.year.map(|y| d.iso(y)))
+}
+
 fn meta_published(norm: &str) -> Option<String> {
     static META_DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:发布时间|成文日期|发布日期|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2})").expect("static regex")
+        Regex::new(r"(?:发布时间|成文日期|发布日期|发文日期|发表时间|发稿时间|时间|日期)\s*:\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}[日号]?)").expect("static regex")
     });
     let c = META_DATE.captures(norm)?;
     dates::find_dates(c.get(1)?.as_str())
@@ -274,7 +460,9 @@ enum SectionKind {
 enum Event {
     Body(Para),
     Status(Status, String),
-    Deadline(Option<String>),
+    Deadline(Option<String>, Para),
+    /// 责任单位 and similar lines: kept as paragraphs of the problem.
+    Note(Para),
 }
 
 #[derive(Debug)]
@@ -299,6 +487,8 @@ impl Node {
 #[derive(Debug)]
 struct Section {
     heading: Option<Heading>,
+    /// 1-based line of the heading (0 for the intro).
+    line: usize,
     kind: SectionKind,
     nodes: Vec<Node>,
     roots: Vec<usize>,
@@ -318,7 +508,7 @@ fn section_kind(h: Option<&Heading>) -> SectionKind {
     match h {
         None => SectionKind::Intro,
         Some(h) => {
-            let t = fold_width_cow(&h.title);
+            let t = fold_parse(&h.title);
             if CLOSING.is_match(&t) {
                 SectionKind::Closing
             } else if PREAMBLE.is_match(&t) && !t.contains("问题") {
@@ -333,6 +523,7 @@ fn section_kind(h: Option<&Heading>) -> SectionKind {
 fn build_sections(items: &[Item]) -> Vec<Section> {
     let mut sections: Vec<Section> = vec![Section {
         heading: None,
+        line: 0,
         kind: SectionKind::Intro,
         nodes: Vec::new(),
         roots: Vec::new(),
@@ -341,51 +532,47 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
     let mut stack: Vec<usize> = Vec::new();
     let mut level_of: HashMap<Style, usize> = HashMap::new();
     let mut last_explicit_level: Option<usize> = None;
-    for it in items {
+    // Steps below a problem in its own numbering style: (style, problem node, last number).
+    let mut step: Option<(Style, usize, u32)> = None;
+    for (k, it) in items.iter().enumerate() {
         let Some(sec) = sections.last_mut() else {
             break;
         };
-        match &it.kind {
-            ItemKind::Heading(h) if h.style == Style::CnComma => {
-                let mut body = Vec::new();
-                if let Some(rest) = &h.rest {
-                    body.push(Para {
-                        text: rest.clone(),
-                        line: it.line,
-                    });
-                }
-                sections.push(Section {
-                    heading: Some(h.clone()),
-                    kind: section_kind(Some(h)),
-                    nodes: Vec::new(),
-                    roots: Vec::new(),
-                    body,
-                });
-                stack.clear();
-                level_of.clear();
-                last_explicit_level = None;
-            }
-            ItemKind::Heading(h) => {
-                let level = if h.style == Style::Zhendui && last_explicit_level.is_some() {
-                    last_explicit_level.unwrap_or(0)
-                } else {
-                    match level_of.get(&h.style) {
-                        Some(&l) if l <= stack.len() => l,
-                        Some(_) => stack.len(),
-                        None => {
-                            level_of.insert(h.style, stack.len());
-                            stack.len()
-                        }
-                    }
-                };
-                stack.truncate(level);
-                if h.explicit {
-                    last_explicit_level = Some(level);
+        // An unnumbered problem sentence right before its status line, under a
+        // category heading (or none): a problem without a number.
+        if let ItemKind::Body(b) = &it.kind {
+            let next_is_status = matches!(
+                items.get(k + 1).map(|i| &i.kind),
+                Some(ItemKind::Status { .. })
+            );
+            let top_implicit = stack
+                .last()
+                .is_some_and(|&t| sec.nodes[t].h.style == Style::Implicit);
+            let under_category = stack.len() <= 1 || (top_implicit && stack.len() == 2);
+            if next_is_status
+                && under_category
+                && sec.kind != SectionKind::Preamble
+                && sec.kind != SectionKind::Closing
+                && is_problem_sentence(b)
+            {
+                if top_implicit {
+                    stack.pop();
                 }
                 let id = sec.nodes.len();
                 let parent = stack.last().copied();
+                let title = b.trim().trim_end_matches('。').to_string();
                 sec.nodes.push(Node {
-                    h: h.clone(),
+                    h: Heading {
+                        style: Style::Implicit,
+                        n: 0,
+                        label: None,
+                        title,
+                        rest: None,
+                        explicit: true,
+                        inline_measures: false,
+                        text: b.trim().to_string(),
+                        closed: true,
+                    },
                     line: it.line,
                     depth: stack.len(),
                     parent,
@@ -397,6 +584,83 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                     None => sec.roots.push(id),
                 }
                 stack.push(id);
+                continue;
+            }
+        }
+        match &it.kind {
+            ItemKind::Heading(h) if h.style == Style::CnComma => {
+                let mut body = Vec::new();
+                if let Some(rest) = &h.rest {
+                    body.push(Para {
+                        text: rest.clone(),
+                        line: it.line,
+                    });
+                }
+                sections.push(Section {
+                    heading: Some(h.clone()),
+                    line: it.line,
+                    kind: section_kind(Some(h)),
+                    nodes: Vec::new(),
+                    roots: Vec::new(),
+                    body,
+                });
+                stack.clear();
+                level_of.clear();
+                last_explicit_level = None;
+                step = None;
+            }
+            ItemKind::Heading(h) => {
+                // Steps numbered in the same style as the problem above them
+                // (`1.存在问题:…` then `1.…` `2.…`): they stay below it while they count on.
+                if let Some((style, parent, last)) = step {
+                    if h.style == style && !h.explicit && h.n == last + 1 {
+                        let depth = sec.nodes[parent].depth + 1;
+                        stack.truncate(depth);
+                        push_node(sec, &mut stack, h, it.line);
+                        step = Some((style, parent, h.n));
+                        continue;
+                    }
+                    step = None;
+                }
+                if h.n == 1 && !h.explicit && !h.inline_measures {
+                    let prev = level_of
+                        .get(&h.style)
+                        .and_then(|&l| stack.get(l))
+                        .copied()
+                        .filter(|&p| {
+                            let n = &sec.nodes[p];
+                            n.h.style == h.style && marked(&n.h) && n.children.is_empty()
+                        });
+                    if let Some(p) = prev {
+                        stack.truncate(sec.nodes[p].depth + 1);
+                        push_node(sec, &mut stack, h, it.line);
+                        step = Some((h.style, p, 1));
+                        continue;
+                    }
+                }
+                let level = if h.style == Style::Zhendui && last_explicit_level.is_some() {
+                    last_explicit_level.unwrap_or(0)
+                } else {
+                    match level_of.get(&h.style) {
+                        Some(&l) if l <= stack.len() => l,
+                        Some(_) => stack.len(),
+                        // A new style of problem heading after problems of another
+                        // style (`2.存在问题:…` then `问题3:`) stands at their level.
+                        None => {
+                            let l = match last_explicit_level {
+                                Some(l) if h.explicit && l <= stack.len() => l,
+                                _ => stack.len(),
+                            };
+                            level_of.insert(h.style, l);
+                            l
+                        }
+                    }
+                };
+                stack.truncate(level);
+                if h.explicit {
+                    last_explicit_level = Some(level);
+                }
+                push_node(sec, &mut stack, h, it.line);
             }
             ItemKind::Trailer(t) => {
                 stack.clear();
@@ -412,21 +676,91 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                         line: it.line,
                     }),
                     ItemKind::Status { status, text } => Event::Status(*status, text.clone()),
-                    ItemKind::Deadline { value } => Event::Deadline(value.clone()),
+                    ItemKind::Note(t) => Event::Note(Para {
+                        text: t.clone(),
+                        line: it.line,
+                    }),
+                    ItemKind::Deadline { value, text } => Event::Deadline(
+                        value.clone(),
+                        Para {
+                            text: text.clone(),
+                            line: it.line,
+                        },
+                    ),
                     _ => continue,
                 };
-                match stack.last() {
-                    Some(&top) => sec.nodes[top].events.push(ev),
-                    None => {
-                        if let Event::Body(p) = ev {
-                            sec.body.push(p);
-                        }
-                    }
+                // A status, deadline or note below the steps of a problem is the
+                // problem's: it goes to the nearest heading marked as a problem.
+                let target = match (&ev, stack.last()) {
+                    (Event::Body(_), top) | (_, top @ None) => top.copied(),
+                    (_, Some(&top)) if marked(&sec.nodes[top].h) => Some(top),
+                    // One level up only: a step's parent.
+                    (_, Some(&top)) => Some(
+                        sec.nodes[top]
+                            .parent
+                            .filter(|&p| marked(&sec.nodes[p].h))
+                            .unwrap_or(top),
+                    ),
+                };
+                match target {
+                    Some(top) => sec.nodes[top].events.push(ev),
+                    // Outside any heading every piece is kept as a paragraph.
+                    None => sec.body.push(match ev {
+                        Event::Body(p) | Event::Deadline(_, p) | Event::Note(p) => p,
+                        Event::Status(_, t) => Para {
+                            text: t,
+                            line: it.line,
+                        },
+                    }),
                 }
             }
         }
     }
     sections
+}
+
+/// Whether a heading says it is a problem (`问题1:`, `针对“…”问题`, `存在问题:…`) or
+/// carries its measures on its line.
+fn marked(h: &Heading) -> bool {
+    h.explicit || h.inline_measures
+}
+
+/// Adds a heading node below the top of `stack` and makes it the top.
+fn push_node(sec: &mut Section, stack: &mut Vec<usize>, h: &Heading, line: usize) {
+    let id = sec.nodes.len();
+    let parent = stack.last().copied();
+    sec.nodes.push(Node {
+        h: h.clone(),
+        line,
+        depth: stack.len(),
+        parent,
+        children: Vec::new(),
+        events: Vec::new(),
+    });
+    match parent {
+        Some(p) => sec.nodes[p].children.push(id),
+        None => sec.roots.push(id),
+    }
+    stack.push(id);
+}
+
+/// A top-level section heading that names a group of problems (`关于…方面`,
+/// `聚焦…`, `在“…”方面存在的问题`) rather than the notice's parts.
+fn is_category_section(title: &str) -> bool {
+    let t = fold_parse(title);
+    t.starts_with("关于")
+        || t.starts_with("聚焦")
+        || t.starts_with("在")
+        || t.contains("方面")
+        // `一、党的领导弱化问题`, not `二、巡察反馈问题整改落实情况`.
+        || (t.trim_end_matches('。').ends_with("问题") && !t.contains("整改"))
+}
+
+/// A body line that reads as a problem statement: one short sentence, not a measure.
+fn is_problem_sentence(b: &str) -> bool {
+    let t = b.trim().trim_end_matches('。');
+    let n = t.chars().count();
+    (4..=80).contains(&n) && !t.contains('。') && !t.contains("一是") && !t.ends_with([':', '：'])
 }
 
 /// Removes wrapper words around a problem title: `针对“X”问题的整改情况` → `X`,
@@ -437,11 +771,13 @@ fn clean_problem_title(t: &str) -> String {
             .expect("static regex")
     });
     static UNQUOTED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:针对|关于)(.+?)(?:的)?问题的?整改(?:情况|落实情况|措施)?\s*[。:：]?$")
-            .expect("static regex")
+        Regex::new(
+            r"^(?:针对|关于)(.+?)(?:的|等)?问题(?:的?整改(?:情况|落实情况|措施)?)?\s*[。:：]?$",
+        )
+        .expect("static regex")
     });
     static STATUS_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[\(（【\[](?:已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]$").expect("static regex")
+        Regex::new(r"[\(（【\[](?:已完成整改|已完成|已整改|基本完成|阶段性完成|正在整改|整改中|持续整改|长期坚持|持续推进|常态化推进)[\)）】\]]$").expect("static regex")
     });
     let t = squeeze_spaces(t);
     // Each regex needs a closing bracket at the end or 针对/关于 at the start.
@@ -451,6 +787,15 @@ fn clean_problem_title(t: &str) -> String {
         t
     };
     let t = t.trim_end_matches(['。', ':', '：']).to_string();
+    // `存在问题:X`: the label goes.
+    let t = match lines::problem_prefix_len(&fold_width_cow(&t)) {
+        Some(k) if fold_width_cow(&t).len() == t.len() => t[k..].trim().to_string(),
+        Some(k) => {
+            let chars = fold_width_cow(&t)[..k].chars().count();
+            t.chars().skip(chars).collect::<String>().trim().to_string()
+        }
+        None => t,
+    };
     if !(t.starts_with("针对") || t.starts_with("关于")) {
         return t;
     }
@@ -467,10 +812,23 @@ fn clean_problem_title(t: &str) -> String {
     t
 }
 
+/// The long-term phrase of a deadline piece (`整改时限:长期坚持` → `长期坚持`).
+fn long_term(deadline_text: &str) -> Option<(Status, String)> {
+    let value = deadline_text
+        .split_once([':', '：'])
+        .map_or(deadline_text, |(_, v)| v)
+        .trim()
+        .trim_end_matches('。');
+    let long = ["长期", "常态", "持续"]
+        .iter()
+        .any(|w| value.starts_with(w));
+    (long && value.chars().count() <= 8).then(|| (Status::InProgress, value.to_string()))
+}
+
 /// A status in brackets at the end of a heading: `（已完成）`.
 fn suffix_status(title: &str) -> Option<(Status, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[\(（【\[](已完成整改|已完成|基本完成|阶段性完成|正在整改|整改中|持续整改)[\)）】\]]\s*[。]?$")
+        Regex::new(r"[\(（【\[](已完成整改|已完成|已整改|基本完成|阶段性完成|正在整改|整改中|持续整改|长期坚持|持续推进|常态化推进)[\)）】\]]\s*[。]?$")
             .expect("static regex")
     });
     let title = title.trim();
@@ -478,6 +836,8 @@ fn suffix_status(title: &str) -> Option<(Status, String)> {
     if !title.ends_with([')', '）', '】', ']', '。']) {
         return None;
     }
+    // 【階段性完成】 reads like simplified.
+    let title = &*fold_script(title);
     let c = RE.captures(title)?;
     let phrase = c.get(1)?.as_str();
     Some((lines::status_of(phrase), phrase.to_string()))
@@ -515,7 +875,7 @@ fn clean_item_title(t: &str) -> String {
 fn clean_category_title(t: &str) -> String {
     let t = squeeze_spaces(t);
     let t = t.trim_end_matches('。');
-    let norm = fold_width_cow(t);
+    let norm = fold_parse(t);
     for prefix in ["反馈问题:", "问题类别:", "问题:"] {
         if norm.starts_with(prefix) {
             let k = prefix.chars().count();
@@ -533,17 +893,36 @@ fn is_point(n: &Node) -> bool {
         && (n.h.rest.is_some() || n.h.title.chars().count() > 40)
 }
 
-fn extract_problems(sections: &[Section], notice: &mut Notice) {
+fn extract_problems(sections: &[Section], notice: &mut Notice, traditional: bool) {
     let mut deadlines: Vec<(String, String)> = Vec::new();
     let mut category_of: HashMap<(usize, usize), usize> = HashMap::new();
     let mut item_of: HashMap<(usize, usize), usize> = HashMap::new();
     for (si, sec) in sections.iter().enumerate() {
         let section_title = sec.heading.as_ref().map(|h| squeeze_spaces(&h.title));
+        let category_section = sec
+            .heading
+            .as_ref()
+            .is_some_and(|h| is_category_section(&h.title));
+        // The section heading itself is searchable text.
+        if let Some(h) = &sec.heading {
+            if !h.title.trim().is_empty() {
+                notice.paragraphs.push(Paragraph {
+                    text: h.title.trim().to_string(),
+                    line: sec.line,
+                    section: None,
+                });
+            }
+        }
         let mut used = vec![false; sec.nodes.len()];
         let explicit: Vec<bool> = sec
             .nodes
             .iter()
-            .map(|n| n.h.explicit || n.has_status())
+            .map(|n| {
+                n.h.explicit
+                    || n.has_status()
+                    || suffix_status(&n.h.title).is_some()
+                    || (n.h.inline_measures && sec.kind != SectionKind::Preamble)
+            })
             .collect();
         let mut problems: Vec<usize> = Vec::new();
         let mut point_parents = false;
@@ -551,12 +930,15 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             // Deadlines stated for problems in a follow-up list.
             for n in &sec.nodes {
                 for e in &n.events {
-                    if let Event::Deadline(Some(d)) = e {
-                        deadlines.push((clean_item_title(&n.h.title), d.clone()));
+                    if let Event::Deadline(Some(d), _) = e {
+                        deadlines.push((
+                            keep_written(traditional, &n.h.title, clean_item_title),
+                            d.clone(),
+                        ));
                     }
                 }
             }
-        } else if sec.kind != SectionKind::Intro && explicit.iter().any(|&e| e) {
+        } else if explicit.iter().any(|&e| e) {
             // Explicit problems: the deepest nodes marked as problems.
             let has_explicit_desc = |id: usize| -> bool {
                 let mut todo = sec.nodes[id].children.clone();
@@ -569,28 +951,21 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 false
             };
             let is_problem = |i: usize| explicit[i] && !has_explicit_desc(i);
-            // A numbered sibling of problems that has text of its own but lost its
-            // status line (OCR) is a problem too.
+            // A sibling of problems, numbered in their style, that has text of its
+            // own but no marker (or lost its status line to OCR) is a problem too.
             let sibling_of_problem = |i: usize| {
                 let n = &sec.nodes[i];
-                if !n.children.is_empty() || !n.has_body() || n.h.style == Style::Zhendui {
+                let has_text = n.has_body() || n.h.rest.is_some();
+                if !n.children.is_empty() || !has_text || n.h.style == Style::Zhendui {
                     return false;
                 }
                 let siblings: &[usize] = match n.parent {
                     Some(p) => &sec.nodes[p].children,
                     None => &sec.roots,
                 };
-                let pos = siblings.iter().position(|&s| s == i);
-                pos.is_some_and(|k| {
-                    [k.checked_sub(1), Some(k + 1)]
-                        .into_iter()
-                        .flatten()
-                        .any(|j| {
-                            siblings.get(j).is_some_and(|&s| {
-                                sec.nodes[s].h.style == n.h.style && is_problem(s)
-                            })
-                        })
-                })
+                siblings
+                    .iter()
+                    .any(|&s| s != i && sec.nodes[s].h.style == n.h.style && is_problem(s))
             };
             problems = (0..sec.nodes.len())
                 .filter(|&i| is_problem(i) || sibling_of_problem(i))
@@ -617,10 +992,18 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     .collect();
                 point_parents = true;
             } else {
+                // Problems sit below a category, or right under a section that is one.
+                let min_depth = match &sec.heading {
+                    Some(_) if category_section => 0,
+                    // `1.X。整改措施…` right under the section: problems too, when no
+                    // heading of the section groups others.
+                    Some(_) if sec.nodes.iter().all(|n| n.children.is_empty()) => 0,
+                    _ => 1,
+                };
                 problems = (0..sec.nodes.len())
                     .filter(|&i| {
                         let n = &sec.nodes[i];
-                        n.children.is_empty() && n.has_body() && n.depth >= 1
+                        n.children.is_empty() && n.has_body() && n.depth >= min_depth
                     })
                     .collect();
             }
@@ -638,6 +1021,13 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             let mut events: &[Event] = &node.events;
             let mut title = node.h.title.clone();
             let mut rest = node.h.rest.clone();
+            // `问题3:` alone on its line: the title is the next line.
+            if title.trim().is_empty() && rest.is_none() {
+                if let [Event::Body(p), ..] = events {
+                    title = p.text.trim().to_string();
+                    events = &events[1..];
+                }
+            }
             // A title broken across lines continues in a short first line before the status.
             if !node.h.closed && rest.is_none() {
                 if let [Event::Body(p), Event::Status(..), ..] = events {
@@ -667,7 +1057,51 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 match e {
                     Event::Body(p) => paras.push(p.clone()),
                     Event::Status(s, t) => st.push((*s, t.clone())),
-                    Event::Deadline(d) => deadline = deadline.or(d.clone()),
+                    Event::Deadline(d, _) => deadline = deadline.or(d.clone()),
+                    Event::Note(_) => {}
+                }
+            }
+            // Headings below a problem (enumerations in its 整改情况, numbered steps,
+            // groups of steps) belong to it: each lowest one, with its text, is one
+            // measure; the headings that group them are kept as its paragraphs.
+            let mut sub_measures: Vec<Measure> = Vec::new();
+            let mut sub_heads: Vec<Para> = Vec::new();
+            if !point_parents {
+                let mut todo: Vec<usize> = node.children.iter().rev().copied().collect();
+                while let Some(c) = todo.pop() {
+                    let child = &sec.nodes[c];
+                    let mut text = child.h.text.trim().to_string();
+                    let mut extra: Vec<Para> = Vec::new();
+                    for e in &child.events {
+                        match e {
+                            Event::Body(p) if child.children.is_empty() => {
+                                text.push_str(p.text.trim())
+                            }
+                            Event::Body(p) => extra.push(p.clone()),
+                            Event::Status(s, t) if st.is_empty() => st.push((*s, t.clone())),
+                            Event::Status(_, t) => extra.push(Para {
+                                text: t.clone(),
+                                line: child.line,
+                            }),
+                            Event::Deadline(d, _) => deadline = deadline.or(d.clone()),
+                            Event::Note(_) => {}
+                        }
+                    }
+                    if child.children.is_empty() {
+                        if !text.is_empty() {
+                            sub_measures.push(Measure {
+                                text,
+                                line: child.line,
+                            });
+                        }
+                    } else {
+                        sub_heads.push(Para {
+                            text,
+                            line: child.line,
+                        });
+                    }
+                    sub_heads.extend(extra);
+                    todo.extend(child.children.iter().rev().copied());
                 }
             }
             let mut measures: Vec<Measure> = Vec::new();
@@ -695,11 +1129,12 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 let joined = measures::join_broken(&paras);
                 let (m, lead) = measures::split(&joined);
                 measures = m;
-                for p in lead {
+                measures.extend(sub_measures);
+                for p in lead.into_iter().chain(sub_heads) {
                     notice.paragraphs.push(Paragraph {
                         text: p.text,
                         line: p.line,
-                        section: Some(clean_problem_title(&title)),
+                        section: Some(keep_written(traditional, &title, clean_problem_title)),
                     });
                 }
             }
@@ -726,7 +1161,11 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 if let Some(&cat) = ancestors.first() {
                     let ci = *category_of.entry((si, cat)).or_insert_with(|| {
                         notice.categories.push(Category {
-                            title: clean_category_title(&sec.nodes[cat].h.title),
+                            title: keep_written(
+                                traditional,
+                                &sec.nodes[cat].h.title,
+                                clean_category_title,
+                            ),
                             items: Vec::new(),
                         });
                         notice.categories.len() - 1
@@ -742,16 +1181,39 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                     if let Some(inode) = item_node {
                         let ii = *item_of.entry((si, inode)).or_insert_with(|| {
                             let items = &mut notice.categories[ci].items;
-                            items.push(clean_item_title(&sec.nodes[inode].h.title));
+                            items.push(keep_written(
+                                traditional,
+                                &sec.nodes[inode].h.title,
+                                clean_item_title,
+                            ));
                             items.len() - 1
                         });
                         item = Some(ii);
                     }
                 }
+            } else if let Some(h) = sec.heading.as_ref().filter(|_| category_section) {
+                // `一、关于…方面问题的整改情况`: the section itself is the category of
+                // the problems right under it.
+                let ci = *category_of.entry((si, usize::MAX)).or_insert_with(|| {
+                    notice.categories.push(Category {
+                        title: keep_written(traditional, &h.title, clean_category_title),
+                        items: Vec::new(),
+                    });
+                    notice.categories.len() - 1
+                });
+                category = Some(ci);
             }
             if st.is_empty() {
                 // `1.资金监管不严（已完成）`: a status printed in the heading itself.
                 st.extend(suffix_status(&title));
+            }
+            if st.is_empty() {
+                // `整改时限:长期坚持`: a long-term item has no end date; it counts as in
+                // progress, with the phrase as its status text.
+                st.extend(node.events.iter().find_map(|e| match e {
+                    Event::Deadline(None, p) => long_term(&p.text),
+                    _ => None,
+                }));
             }
             statuses.push(st);
             built.push(Problem {
@@ -759,7 +1221,7 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
                 label: node.h.label.clone(),
                 category,
                 item,
-                title: clean_problem_title(&title),
+                title: keep_written(traditional, &title, clean_problem_title),
                 status: Status::Unspecified,
                 status_text: None,
                 deadline,
@@ -793,32 +1255,39 @@ fn extract_problems(sections: &[Section], notice: &mut Notice) {
             });
         }
         for (i, n) in sec.nodes.iter().enumerate() {
+            // Deadline lines stay searchable as written, wherever they stand.
+            for e in &n.events {
+                if let Event::Deadline(_, p) | Event::Note(p) = e {
+                    notice.paragraphs.push(Paragraph {
+                        text: p.text.clone(),
+                        line: p.line,
+                        section: Some(squeeze_spaces(&n.h.title)),
+                    });
+                }
+            }
             if used[i] {
                 continue;
             }
-            let mut text = n.h.rest.clone().map(|r| format!("{}。{r}", n.h.title));
-            let bodies: Vec<&Para> = n
-                .events
-                .iter()
-                .filter_map(|e| match e {
-                    Event::Body(p) => Some(p),
-                    _ => None,
-                })
-                .collect();
-            if text.is_none() && !bodies.is_empty() && n.children.is_empty() {
-                // A heading with its own paragraphs: keep the heading with the first one.
-                text = Some(n.h.title.clone());
-            }
-            if let Some(t) = text {
+            // A heading that is no problem is kept whole (its first sentence and the rest).
+            let text = n.h.text.trim();
+            if !text.is_empty() {
                 notice.paragraphs.push(Paragraph {
-                    text: t,
+                    text: text.to_string(),
                     line: n.line,
                     section: section_title.clone(),
                 });
             }
-            for p in bodies {
+            for e in &n.events {
+                let p = match e {
+                    Event::Body(p) => p.clone(),
+                    Event::Status(_, t) => Para {
+                        text: t.clone(),
+                        line: n.line,
+                    },
+                    Event::Deadline(..) | Event::Note(_) => continue,
+                };
                 notice.paragraphs.push(Paragraph {
-                    text: p.text.clone(),
+                    text: p.text,
                     line: p.line,
                     section: Some(squeeze_spaces(&n.h.title)),
                 });
