@@ -1,0 +1,712 @@
+//! Writing a planned notice as text in one of the layouts.
+
+use super::layouts::Layout;
+use super::material::{
+    Lead, Material, PH_AGENCY, PH_KIND, PH_PARTY, PH_REGION, PH_SELF, PH_SELF_PARTY, PH_SHORT,
+};
+use super::names::{civil_from_days, cn_number, date_cn, date_iso, days_from_civil};
+use super::plan::{Facts, Frame, Planned, Status};
+use super::NOTICE_MAX_BYTES;
+
+/// Text being built, with the notice's replacements for placeholders and punctuation.
+pub(super) struct Out<'a> {
+    pub(super) s: String,
+    pub(super) n: &'a Facts,
+}
+
+impl<'a> Out<'a> {
+    pub(super) fn new(n: &'a Facts) -> Self {
+        Self {
+            s: String::with_capacity(NOTICE_MAX_BYTES + 4096),
+            n,
+        }
+    }
+
+    /// Appends seed or template text: placeholders replaced, punctuation full-width if the
+    /// layout wants it.
+    pub(super) fn text(&mut self, t: &str) {
+        let bytes = t.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(0);
+            let rep: Option<(&str, usize)> = if b == 0xEE {
+                match t.get(i..).and_then(|r| r.chars().next()) {
+                    Some(PH_REGION) => Some((self.n.region, 3)),
+                    Some(PH_SHORT) => Some((&self.n.short, 3)),
+                    Some(PH_SELF) => Some((&self.n.self_name, 3)),
+                    Some(PH_AGENCY) => Some((&self.n.agency_short, 3)),
+                    Some(PH_KIND) => Some((self.n.kind, 3)),
+                    Some(PH_PARTY) => Some((self.n.party, 3)),
+                    Some(PH_SELF_PARTY) => Some((&self.n.self_party, 3)),
+                    _ => None,
+                }
+            } else if self.n.full_width {
+                match b {
+                    b',' => Some(("\u{FF0C}", 1)),
+                    b';' => Some(("\u{FF1B}", 1)),
+                    b':' => Some(("\u{FF1A}", 1)),
+                    b'(' => Some(("\u{FF08}", 1)),
+                    b')' => Some(("\u{FF09}", 1)),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            if let Some((r, w)) = rep {
+                self.s.push_str(t.get(start..i).unwrap_or(""));
+                self.s.push_str(r);
+                i += w;
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        self.s.push_str(t.get(start..).unwrap_or(""));
+    }
+
+    /// Appends text that needs no replacement (names, numbers).
+    pub(super) fn raw(&mut self, t: &str) {
+        self.s.push_str(t);
+    }
+
+    pub(super) fn num(&mut self, v: usize) {
+        self.s.push_str(&v.to_string());
+    }
+
+    /// Ends a paragraph (with an empty line in web layouts).
+    pub(super) fn end(&mut self) {
+        self.s.push('\n');
+        if self.n.gap {
+            self.s.push('\n');
+        }
+    }
+
+    pub(super) fn section(&mut self, no: usize, head: &str) {
+        self.raw(&cn_number(no));
+        self.raw("、");
+        self.text(head);
+        self.end();
+    }
+
+    pub(super) fn paren(&mut self, no: usize) {
+        self.text("(");
+        self.raw(&cn_number(no));
+        self.text(")");
+    }
+
+    /// `一是…二是…`, or the single measure without ordinal.
+    pub(super) fn ordinal_measures(&mut self, texts: &[&str]) {
+        if let [only] = texts {
+            self.text(only);
+            return;
+        }
+        for (i, t) in texts.iter().enumerate() {
+            self.raw(&cn_number(i + 1));
+            self.raw("是");
+            self.text(t);
+        }
+    }
+
+    /// `intro一是lead。body二是…` as one paragraph.
+    pub(super) fn lead_paragraph(&mut self, intro: Option<&str>, leads: &[&Lead]) {
+        if let Some(i) = intro {
+            self.text(i);
+        }
+        for (k, l) in leads.iter().enumerate() {
+            self.raw(&cn_number(k + 1));
+            self.raw("是");
+            self.text(&l.lead);
+            self.raw("。");
+            self.text(&l.body);
+        }
+        self.end();
+    }
+}
+
+/// Renders a whole notice.
+pub(super) fn render(n: &Facts, m: &Material, f: &Frame, plan: &[Planned]) -> String {
+    let mut o = Out::new(n);
+    header(&mut o, f);
+    opening(&mut o);
+    let mut no = 1;
+    preamble(&mut o, m, f, plan, no);
+    no += 1;
+    o.section(no, m.sec2.get(seed_of(n.layout)).map_or("", String::as_str));
+    if n.layout == Layout::D {
+        summary_d(&mut o, f, plan);
+    }
+    body(&mut o, m, f, plan);
+    match n.layout {
+        Layout::B => {
+            no += 1;
+            o.section(no, "集中整改期内未完成的整改事项");
+        }
+        Layout::E => {
+            no += 1;
+            o.section(no, "巡察反馈问题线索及巡察移交信访举报办理情况");
+            o.raw(&n.group);
+            o.text("巡察期间,共向");
+            o.raw(&n.target);
+            o.text("移交问题线索");
+            o.num(f.numbers[4]);
+            o.text("件、信访举报件");
+            o.num(f.numbers[0]);
+            o.text("件,已全部办结。");
+            o.end();
+            if further_steps(&mut o, m, f, plan, no + 1) {
+                no += 1;
+            }
+        }
+        _ => {}
+    }
+    no += 1;
+    closing(&mut o, m, f, no);
+    signature(&mut o, f);
+    o.s
+}
+
+/// Title without a final 问题, for wrappers such as `针对“…”问题` and `关于…的问题`.
+pub(super) fn wrap_core(title: &str) -> &str {
+    match title.strip_suffix("问题") {
+        Some(core) if core.chars().count() >= 4 => core.trim_end_matches('的'),
+        _ => title,
+    }
+}
+
+/// Seed that a layout mirrors.
+pub(super) fn seed_of(layout: Layout) -> usize {
+    match layout {
+        Layout::A => 0,
+        Layout::E => 1,
+        Layout::D => 2,
+        Layout::B => 3,
+        Layout::C => 4,
+    }
+}
+
+pub(super) fn notice_title(o: &mut Out) {
+    let n = o.n;
+    o.raw(&n.agency_full);
+    o.raw("关于");
+    if let Some(r) = &n.round {
+        o.raw(r);
+    }
+    o.raw(n.kind);
+    if n.revisit {
+        o.raw("“回头看”");
+    }
+    o.raw(if n.round.is_some() {
+        "整改进展情况的通报"
+    } else {
+        "整改情况的通报"
+    });
+}
+
+pub(super) fn header(o: &mut Out, f: &Frame) {
+    let n = o.n;
+    if !f.title {
+        return;
+    }
+    match n.layout {
+        Layout::B => {
+            if f.nav {
+                o.text("当前位置: 首页 > 信息公开 > 巡视巡察 > 本级巡察情况");
+                o.end();
+            }
+            o.raw("【");
+            o.raw(n.kind);
+            o.raw("整改】");
+            notice_title(o);
+            o.end();
+            let (days, hh, mm) = f.web_time;
+            let web = civil_from_days(
+                days_from_civil(n.published.y, n.published.m, n.published.d) + days as i64,
+            );
+            o.text("发布时间:");
+            o.raw(&date_iso(web));
+            o.raw(&format!(" {hh:02}:{mm:02}"));
+            o.end();
+        }
+        Layout::D => {
+            notice_title(o);
+            o.end();
+            o.text("来源:");
+            o.raw(&n.committee);
+            o.raw(n.kind);
+            o.text("办 时间:");
+            o.raw(&date_iso(n.published));
+            o.end();
+        }
+        _ => {
+            notice_title(o);
+            o.end();
+        }
+    }
+}
+
+pub(super) fn opening(o: &mut Out) {
+    let n = o.n;
+    o.text("根据");
+    o.raw(&n.committee);
+    match n.layout {
+        Layout::B => {
+            o.raw(n.kind);
+            o.text("工作统一部署,");
+        }
+        Layout::D => o.text("部署,"),
+        _ => o.text("统一部署,"),
+    }
+    o.raw(&date_cn(n.start));
+    o.raw("至");
+    if n.end.y == n.start.y {
+        o.raw(&format!("{}月{}日", n.end.m, n.end.d));
+    } else {
+        o.raw(&date_cn(n.end));
+    }
+    o.text(",");
+    o.raw(&n.group);
+    o.raw("对");
+    o.raw(&n.target);
+    o.raw(if n.layout == Layout::D {
+        "开展了"
+    } else {
+        "进行了"
+    });
+    o.raw(n.kind);
+    if n.revisit {
+        o.raw("“回头看”");
+    }
+    o.raw("。");
+    if n.feedback_with_year {
+        o.raw(&date_cn(n.feedback));
+    } else {
+        o.raw(&format!("{}月{}日", n.feedback.m, n.feedback.d));
+    }
+    o.text(",");
+    o.raw(&n.group);
+    o.raw("向");
+    o.raw(&n.target);
+    o.raw("反馈了");
+    o.raw(n.kind);
+    o.raw("意见。按照");
+    o.text(match n.layout {
+        Layout::A | Layout::E => "党务公开原则和",
+        Layout::C => "《中国共产党巡视工作条例》等有关规定,",
+        _ => "",
+    });
+    if n.layout != Layout::C {
+        o.raw(n.kind);
+        o.text("工作有关要求,");
+    }
+    o.raw("现将");
+    if let Some(r) = &n.round {
+        o.raw(r);
+    }
+    o.raw(n.kind);
+    o.raw(if n.layout == Layout::C {
+        "整改情况予以公布。"
+    } else {
+        "整改进展情况予以公布。"
+    });
+    o.end();
+}
+
+pub(super) fn preamble(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned], no: usize) {
+    let n = o.n;
+    let head = m.pre_heads.get(f.pre_head).map_or("", |u| u.text.as_str());
+    o.section(no, head);
+    let intro = f
+        .pre_intro
+        .and_then(|i| m.pre_intros.get(i))
+        .map(|u| u.text.as_str());
+    let leads: Vec<&Lead> = f
+        .pre_items
+        .iter()
+        .filter_map(|&i| m.pre_items.get(i))
+        .collect();
+    match n.layout {
+        Layout::C | Layout::E => o.lead_paragraph(intro, &leads),
+        Layout::A | Layout::B | Layout::D => {
+            if let Some(i) = intro {
+                o.text(i);
+                o.end();
+            }
+            for (k, l) in leads.iter().enumerate() {
+                o.paren(k + 1);
+                o.text(&l.lead);
+                if n.layout == Layout::D {
+                    o.end();
+                } else {
+                    o.raw("。");
+                }
+                o.text(&l.body);
+                o.end();
+            }
+        }
+    }
+    let problems = plan.len();
+    let measures: usize = plan.iter().map(|p| p.measures.len()).sum();
+    let cats = plan.last().map_or(0, |p| p.cat + 1);
+    match n.layout {
+        Layout::B => {
+            let phased = plan.iter().filter(|p| p.status == Status::Phased).count();
+            let month = civil_from_days(days_from_civil(n.published.y, n.published.m, 1) - 1);
+            o.raw(&format!("截至{}年{}月底,", month.y, month.m));
+            o.raw(n.kind);
+            o.raw("反馈的");
+            o.num(cats);
+            o.raw("个方面");
+            o.num((cats + problems) / 2);
+            o.raw("项");
+            o.num(problems);
+            o.text("个具体问题,已完成整改");
+            o.num(problems - phased);
+            o.text("个,阶段性完成整改");
+            o.num(phased);
+            o.text("个;");
+            o.raw(n.kind);
+            o.raw("移交的");
+            o.num(f.numbers[0]);
+            o.text("件信访件,已办结");
+            o.num(f.numbers[0]);
+            o.text("件;通过");
+            o.raw(n.kind);
+            o.raw("整改完善制度");
+            o.num(f.numbers[1]);
+            o.text("项,问责追责");
+            o.num(f.numbers[2]);
+            o.raw("人次。");
+            o.end();
+        }
+        Layout::C => {
+            let done = measures * (70 + f.numbers[1]) / 110;
+            o.text("对照");
+            o.raw(&n.committee);
+            o.raw(n.kind);
+            o.raw("组提出的");
+            o.num((problems / 2).max(1));
+            o.raw("个方面问题和");
+            o.num(f.numbers[3]);
+            o.text("个方面的意见,制定的");
+            o.num(measures);
+            o.text("条整改措施,已落实到位");
+            o.num(done);
+            o.text("条,整改到位率");
+            o.num(done * 100 / measures.max(1));
+            o.text("%;制定完善规章制度");
+            o.num(f.numbers[5]);
+            o.text("项;");
+            o.raw(n.kind);
+            o.raw("交办问题");
+            o.num(f.numbers[0]);
+            o.text("件,办理完成");
+            o.num(f.numbers[0]);
+            o.text("件,移交事项办结率100%。");
+            o.end();
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn summary_d(o: &mut Out, f: &Frame, plan: &[Planned]) {
+    let n = o.n;
+    let total = plan.len() * f.numbers[3] + f.numbers[4];
+    let basic = total * f.numbers[5] / 50;
+    let ongoing = total / 10 + f.numbers[4];
+    let done = total.saturating_sub(basic + ongoing);
+    o.raw(&n.self_party);
+    o.raw("聚焦");
+    o.raw(&n.committee);
+    o.raw(n.kind);
+    o.text("反馈问题,着眼整改效果最大化,在条条要整改、件件有着落上集中发力。截至目前,");
+    o.raw(n.kind);
+    o.raw("反馈");
+    o.num(total);
+    o.text("项具体问题,已完成整改");
+    o.num(done);
+    o.text("项,基本完成整改");
+    o.num(basic);
+    o.text("项,其余");
+    o.num(total - done - basic);
+    o.raw("项正在持续推进。");
+    o.end();
+}
+
+/// Status phrase as printed after `整改结果:` (B) or `整改情况:` (E).
+pub(super) fn status_text(layout: Layout, s: Status) -> &'static str {
+    match (layout, s) {
+        (Layout::B, Status::Phased) => "阶段性完成",
+        (Layout::B, _) => "完成",
+        (_, Status::Basic) => "基本完成整改",
+        (_, Status::Ongoing) => "正在整改尚未完成整改",
+        _ => "已完成整改",
+    }
+}
+
+pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
+    let n = o.n;
+    let mut last_cat = usize::MAX;
+    let mut last_item = usize::MAX;
+    let mut cat_no = 0;
+    let mut item_no = 0;
+    let mut local_no = 0;
+    for (k, p) in plan.iter().enumerate() {
+        let title = m.records.get(p.record).map_or("", |r| r.title.as_str());
+        let measures: Vec<&str> = p
+            .measures
+            .iter()
+            .filter_map(|&i| m.measures.get(i))
+            .map(|u| u.text.as_str())
+            .collect();
+        if n.layout != Layout::C && p.cat != last_cat {
+            last_cat = p.cat;
+            cat_no += 1;
+            local_no = 0;
+            let cat = f
+                .categories
+                .get(p.cat)
+                .and_then(|&i| m.categories.get(i))
+                .map_or("", |u| u.text.as_str());
+            o.paren(cat_no);
+            if n.layout == Layout::B {
+                o.text("反馈问题:");
+            }
+            o.text(cat);
+            o.end();
+        }
+        if matches!(n.layout, Layout::A | Layout::E) && p.item != last_item {
+            last_item = p.item;
+            item_no += 1;
+            let item = f
+                .items
+                .get(p.item % f.items.len().max(1))
+                .and_then(|&i| m.items.get(i))
+                .map_or("", |u| u.text.as_str());
+            o.num(item_no);
+            if n.layout == Layout::A {
+                o.raw(".关于“");
+                o.text(item);
+                o.raw("”方面");
+            } else if f.e_item_form {
+                o.raw(". 关于");
+                o.text(item);
+                o.raw("的问题。");
+            } else {
+                o.raw(".");
+                o.text(item);
+                o.raw("。");
+            }
+            o.end();
+        }
+        local_no += 1;
+        match n.layout {
+            Layout::A => {
+                o.raw("问题");
+                o.num(k + 1);
+                o.text(":");
+                o.text(title);
+                o.raw("。");
+                o.end();
+                o.ordinal_measures(&measures);
+                o.end();
+            }
+            Layout::B => {
+                o.num(local_no);
+                o.raw(".");
+                o.text(title);
+                o.raw("。");
+                o.end();
+                o.text("整改结果:");
+                o.raw(status_text(n.layout, p.status));
+                o.end();
+                o.text("整改情况:");
+                o.ordinal_measures(&measures);
+                o.end();
+            }
+            Layout::C => {
+                if k < 2 || f.labels_after_two {
+                    o.num(k + 1);
+                    o.raw("、");
+                }
+                o.raw("针对“");
+                o.text(wrap_core(title));
+                o.raw("”问题的整改情况。");
+                o.ordinal_measures(&measures);
+                o.end();
+            }
+            Layout::D => {
+                o.raw("第");
+                o.raw(&cn_number(local_no));
+                o.text(",");
+                o.text(title);
+                o.raw("。");
+                o.end();
+                if let [only] = measures.as_slice() {
+                    o.text(only);
+                    o.end();
+                } else {
+                    for (i, t) in measures.iter().enumerate() {
+                        o.num(i + 1);
+                        o.raw(".");
+                        o.text(t);
+                        o.end();
+                    }
+                }
+            }
+            Layout::E => {
+                o.text("(");
+                o.num(k + 1);
+                o.text(")");
+                o.text(title);
+                o.raw("。");
+                o.end();
+                o.text("整改情况:");
+                o.raw(status_text(n.layout, p.status));
+                o.end();
+                if f.e_split_measures && measures.len() > 1 {
+                    for (i, t) in measures.iter().enumerate() {
+                        o.raw(&cn_number(i + 1));
+                        o.raw("是");
+                        o.text(t);
+                        o.end();
+                    }
+                } else {
+                    o.ordinal_measures(&measures);
+                    o.end();
+                }
+            }
+        }
+    }
+}
+
+/// 001-style section listing the problems not yet fully rectified; returns whether anything
+/// was written.
+pub(super) fn further_steps(
+    o: &mut Out,
+    m: &Material,
+    f: &Frame,
+    plan: &[Planned],
+    no: usize,
+) -> bool {
+    let n = o.n;
+    let groups = [
+        (Status::Basic, "基本完成整改事项"),
+        (Status::Ongoing, "正在整改尚未完成事项"),
+    ];
+    if !plan
+        .iter()
+        .any(|p| matches!(p.status, Status::Basic | Status::Ongoing))
+    {
+        return false;
+    }
+    o.section(no, "需要进一步整改的事项及措施");
+    let mut paren = 0;
+    for (status, head) in groups {
+        let open: Vec<(usize, &Planned)> = plan
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.status == status)
+            .collect();
+        if open.is_empty() {
+            continue;
+        }
+        paren += 1;
+        o.paren(paren);
+        o.raw(head);
+        o.end();
+        for (k, (idx, p)) in open.into_iter().enumerate() {
+            let title = m.records.get(p.record).map_or("", |r| r.title.as_str());
+            o.num(k + 1);
+            o.raw(". 关于");
+            o.text(wrap_core(title));
+            o.raw("的问题。");
+            o.end();
+            if let Some(u) = p.measures.first().and_then(|&i| m.measures.get(i)) {
+                o.text(&u.text);
+                o.end();
+            }
+            let months = f.deadlines.get(idx).copied().unwrap_or(6);
+            let total = n.published.y * 12 + i64::from(n.published.m) - 1 + months as i64;
+            o.raw(&format!(
+                "完成时限:{}年{}月前",
+                total.div_euclid(12),
+                total.rem_euclid(12) + 1
+            ));
+            o.end();
+        }
+    }
+    true
+}
+
+pub(super) fn closing(o: &mut Out, m: &Material, f: &Frame, no: usize) {
+    let n = o.n;
+    let head = m
+        .close_heads
+        .get(f.close_head)
+        .map_or("", |u| u.text.as_str());
+    o.section(no, head);
+    let intro = m.close_intros.get(f.close_intro).map(|u| u.text.as_str());
+    let leads: Vec<&Lead> = f
+        .close_items
+        .iter()
+        .filter_map(|&i| m.close_items.get(i))
+        .collect();
+    let style = match n.layout {
+        Layout::A | Layout::C => 0,
+        Layout::B => 1,
+        Layout::D => 2,
+        Layout::E => f.close_style,
+    };
+    if style == 0 {
+        o.lead_paragraph(intro, &leads);
+    } else {
+        if let Some(i) = intro {
+            o.text(i);
+            o.end();
+        }
+        for (k, l) in leads.iter().enumerate() {
+            o.paren(k + 1);
+            o.text(&l.lead);
+            if style == 2 {
+                o.end();
+            } else {
+                o.raw("。");
+            }
+            o.text(&l.body);
+            o.end();
+        }
+    }
+    o.text("欢迎广大干部群众对");
+    o.raw(n.kind);
+    o.text("整改落实情况进行监督。如有意见建议,请及时向我们反映。联系电话:");
+    o.raw(&f.phone);
+    o.text(";通信地址:");
+    o.raw(&f.address);
+    o.text(";邮政编码:");
+    o.num(f.zip);
+    o.text(";电子邮箱:");
+    o.raw(&f.email);
+    o.raw("。");
+    o.end();
+}
+
+pub(super) fn signature(o: &mut Out, f: &Frame) {
+    let n = o.n;
+    let indent = if f.indent_signature {
+        "                          "
+    } else {
+        ""
+    };
+    o.raw(indent);
+    o.raw(&n.agency_full);
+    o.end();
+    o.raw(indent);
+    o.raw(&date_cn(n.published));
+    o.s.push('\n');
+    if n.layout == Layout::B && f.scan_footer {
+        o.s.push('\n');
+        o.text("扫一扫,在手机打开当前页面");
+        o.s.push('\n');
+    }
+}
