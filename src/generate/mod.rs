@@ -32,12 +32,14 @@ mod names;
 mod plan;
 mod render;
 mod rng;
+mod truth;
 
 use std::fs;
 use std::io;
 use std::path::Path;
 
 pub use layouts::Layout;
+pub use truth::{Difference, Truth, TruthProblem};
 
 use material::material;
 use plan::{Facts, Frame, Planner};
@@ -103,7 +105,7 @@ pub fn generate_corpus(dir: &Path, opts: GenerateOptions) -> io::Result<Generate
     let mut index = 0u64;
     while stats.bytes < opts.target_bytes {
         index += 1;
-        let notice = build_notice(opts.seed, index);
+        let notice = build_notice(opts.seed, index, None);
         fs::write(
             dir.join(format!("notice_{index:06}.txt")),
             notice.text.as_bytes(),
@@ -123,7 +125,23 @@ pub fn generate_corpus(dir: &Path, opts: GenerateOptions) -> io::Result<Generate
 /// and the publication date.
 #[must_use]
 pub fn generate_notice(seed: u64, index: u64) -> String {
-    build_notice(seed, index).text
+    build_notice(seed, index, None).text
+}
+
+/// Generates one notice of the benchmark mix together with its [`Truth`], the parse a
+/// correct parser gives for it. The text is [`generate_notice`]`(seed, index)`.
+#[must_use]
+pub fn generate_with_truth(seed: u64, index: u64) -> (String, Truth) {
+    let b = build_notice(seed, index, None);
+    (b.text, b.truth)
+}
+
+/// Generates notice `index` of `seed` in the given layout, with its [`Truth`]. The other
+/// facts (issuing body, dates, inspection) are those of [`generate_notice`]`(seed, index)`.
+#[must_use]
+pub fn generate_layout(seed: u64, index: u64, layout: Layout) -> (String, Truth) {
+    let b = build_notice(seed, index, Some(layout));
+    (b.text, b.truth)
 }
 
 /// A generated notice with its counts.
@@ -132,17 +150,18 @@ struct Built {
     text: String,
     problems: usize,
     measures: usize,
+    truth: Truth,
 }
 
-fn build_notice(seed: u64, index: u64) -> Built {
+fn build_notice(seed: u64, index: u64, layout: Option<Layout>) -> Built {
     let m = material();
     let mut rng = Rng::new(stream_seed(seed, index));
-    let notice = Facts::random(&mut rng);
+    let notice = Facts::random(&mut rng, layout);
     let frame = Frame::random(&mut rng, m, &notice);
     let budget = rng.range(12_000, 36_000);
     let mut planner = Planner::new(m, &notice, Rng::new(rng.next_u64()));
     let mut plan = planner.plan(budget);
-    let mut text = render(&notice, m, &frame, &plan);
+    let (mut text, mut written) = render(&notice, m, &frame, &plan);
     for _ in 0..200 {
         let len = text.len();
         if len > NOTICE_MAX_BYTES {
@@ -178,12 +197,13 @@ fn build_notice(seed: u64, index: u64) -> Built {
         } else {
             break;
         }
-        text = render(&notice, m, &frame, &plan);
+        (text, written) = render(&notice, m, &frame, &plan);
     }
     Built {
         text,
         problems: plan.len(),
         measures: plan.iter().map(|p| p.measures.len()).sum(),
+        truth: truth::assemble(&notice, written),
     }
 }
 
@@ -330,7 +350,7 @@ mod tests {
     #[test]
     fn counts_are_in_range() {
         for i in 1..=200 {
-            let b = build_notice(3, i);
+            let b = build_notice(3, i, None);
             assert!((5..=40).contains(&b.problems), "{}", b.problems);
             assert!(b.measures >= b.problems && b.measures <= 6 * b.problems);
         }

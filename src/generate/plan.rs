@@ -51,14 +51,17 @@ pub(super) struct Facts {
 }
 
 impl Facts {
-    pub(super) fn random(rng: &mut Rng) -> Self {
-        let layout = match rng.below(100) {
+    /// Draws the facts of a notice; `layout` overrides the layout drawn (the draw is made
+    /// either way, so the other facts do not depend on the override).
+    pub(super) fn random(rng: &mut Rng, layout: Option<Layout>) -> Self {
+        let drawn = match rng.below(100) {
             0..=24 => Layout::A,
             25..=44 => Layout::B,
             45..=59 => Layout::C,
             60..=74 => Layout::D,
             _ => Layout::E,
         };
+        let layout = layout.unwrap_or(drawn);
         let level = match rng.below(100) {
             0..=19 => Level::Province,
             20..=64 => Level::City,

@@ -6,12 +6,24 @@ use super::material::{
 };
 use super::names::{civil_from_days, cn_number, date_cn, date_iso, days_from_civil};
 use super::plan::{Facts, Frame, Planned, Status};
+use super::truth::TruthProblem;
 use super::NOTICE_MAX_BYTES;
+use crate::notice::{self, Category, Summary};
 
 /// Text being built, with the notice's replacements for placeholders and punctuation.
 pub(super) struct Out<'a> {
     pub(super) s: String,
     pub(super) n: &'a Facts,
+    /// What has been written, as a correct parse reports it.
+    pub(super) written: Written,
+}
+
+/// The structure a renderer wrote, recorded as it writes it.
+#[derive(Debug, Default)]
+pub(super) struct Written {
+    pub(super) categories: Vec<Category>,
+    pub(super) problems: Vec<TruthProblem>,
+    pub(super) summary: Summary,
 }
 
 impl<'a> Out<'a> {
@@ -19,7 +31,61 @@ impl<'a> Out<'a> {
         Self {
             s: String::with_capacity(NOTICE_MAX_BYTES + 4096),
             n,
+            written: Written::default(),
         }
+    }
+
+    /// `t` as [`Out::text`] would write it, without writing it.
+    pub(super) fn conv(&mut self, t: &str) -> String {
+        let start = self.s.len();
+        self.text(t);
+        let r = self.s.get(start..).unwrap_or("").to_string();
+        self.s.truncate(start);
+        r
+    }
+
+    /// Records a category heading just written (title as printed, without numbering).
+    pub(super) fn note_category(&mut self, title: &str) {
+        let title = self.conv(title);
+        self.written.categories.push(Category {
+            title,
+            items: Vec::new(),
+        });
+    }
+
+    /// Records an item heading just written (title without wrapper words).
+    pub(super) fn note_item(&mut self, title: &str) {
+        let title = self.conv(title);
+        if let Some(c) = self.written.categories.last_mut() {
+            c.items.push(title);
+        }
+    }
+
+    /// Records a problem just written, under the last category and item recorded.
+    pub(super) fn note_problem(
+        &mut self,
+        label: Option<String>,
+        title: &str,
+        status: (notice::Status, Option<String>),
+        measures: usize,
+    ) {
+        let title = self.conv(title);
+        let category = self.written.categories.len().checked_sub(1);
+        let item = self
+            .written
+            .categories
+            .last()
+            .and_then(|c| c.items.len().checked_sub(1));
+        self.written.problems.push(TruthProblem {
+            label,
+            category,
+            item,
+            title,
+            status: status.0,
+            status_text: status.1,
+            deadline: None,
+            measures,
+        });
     }
 
     /// Appends seed or template text: placeholders replaced, punctuation full-width if the
@@ -125,7 +191,7 @@ impl<'a> Out<'a> {
 }
 
 /// Renders a whole notice.
-pub(super) fn render(n: &Facts, m: &Material, f: &Frame, plan: &[Planned]) -> String {
+pub(super) fn render(n: &Facts, m: &Material, f: &Frame, plan: &[Planned]) -> (String, Written) {
     let mut o = Out::new(n);
     header(&mut o, f);
     opening(&mut o);
@@ -163,7 +229,7 @@ pub(super) fn render(n: &Facts, m: &Material, f: &Frame, plan: &[Planned]) -> St
     no += 1;
     closing(&mut o, m, f, no);
     signature(&mut o, f);
-    o.s
+    (o.s, o.written)
 }
 
 /// Title without a final 问题, for wrappers such as `针对“…”问题` and `关于…的问题`.
@@ -345,6 +411,12 @@ pub(super) fn preamble(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned], n
             }
         }
     }
+    // A seed paragraph may state how many problems its own inspection fed back. The
+    // benchmark bytes keep it, so where the layout states its own figure later the text
+    // states two; the first stated is the truth.
+    if let Some(k) = leads.iter().find_map(|l| stated_problems(&l.body)) {
+        o.written.summary.problems_total = Some(k);
+    }
     let problems = plan.len();
     let measures: usize = plan.iter().map(|p| p.measures.len()).sum();
     let cats = plan.last().map_or(0, |p| p.cat + 1);
@@ -378,6 +450,16 @@ pub(super) fn preamble(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned], n
             o.num(f.numbers[2]);
             o.raw("人次。");
             o.end();
+            // A figure stated earlier by a seed paragraph comes first in the text.
+            let earlier = o.written.summary.problems_total;
+            o.written.summary = Summary {
+                problems_total: earlier.or(u32::try_from(problems).ok()),
+                completed: u32::try_from(problems - phased).ok(),
+                phased: u32::try_from(phased).ok(),
+                rules_made: u32::try_from(f.numbers[1]).ok(),
+                people_held_accountable: u32::try_from(f.numbers[2]).ok(),
+                ..Summary::default()
+            };
         }
         Layout::C => {
             let done = measures * (70 + f.numbers[1]) / 110;
@@ -404,6 +486,10 @@ pub(super) fn preamble(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned], n
             o.num(f.numbers[0]);
             o.text("件,移交事项办结率100%。");
             o.end();
+            let s = &mut o.written.summary;
+            s.measures_total = u32::try_from(measures).ok();
+            s.measures_done = u32::try_from(done).ok();
+            s.rules_made = u32::try_from(f.numbers[5]).ok();
         }
         _ => {}
     }
@@ -431,6 +517,14 @@ pub(super) fn summary_d(o: &mut Out, f: &Frame, plan: &[Planned]) {
     o.num(total - done - basic);
     o.raw("项正在持续推进。");
     o.end();
+    let earlier = o.written.summary.problems_total;
+    o.written.summary = Summary {
+        problems_total: earlier.or(u32::try_from(total).ok()),
+        completed: u32::try_from(done).ok(),
+        basically_completed: u32::try_from(basic).ok(),
+        in_progress: u32::try_from(total - done - basic).ok(),
+        ..Summary::default()
+    };
 }
 
 /// Status phrase as printed after `整改结果:` (B) or `整改情况:` (E).
@@ -474,6 +568,7 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
             }
             o.text(cat);
             o.end();
+            o.note_category(cat);
         }
         if matches!(n.layout, Layout::A | Layout::E) && p.item != last_item {
             last_item = p.item;
@@ -498,6 +593,7 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.raw("。");
             }
             o.end();
+            o.note_item(item);
         }
         local_no += 1;
         match n.layout {
@@ -510,6 +606,8 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.end();
                 o.ordinal_measures(&measures);
                 o.end();
+                let label = format!("问题{}", k + 1);
+                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
             }
             Layout::B => {
                 o.num(local_no);
@@ -523,6 +621,8 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.text("整改情况:");
                 o.ordinal_measures(&measures);
                 o.end();
+                let label = format!("{local_no}.");
+                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
             }
             Layout::C => {
                 if k < 2 || f.labels_after_two {
@@ -534,6 +634,8 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.raw("”问题的整改情况。");
                 o.ordinal_measures(&measures);
                 o.end();
+                let label = (k < 2 || f.labels_after_two).then(|| format!("{}、", k + 1));
+                o.note_problem(label, wrap_core(title), truth_status(n.layout, p.status), measures.len());
             }
             Layout::D => {
                 o.raw("第");
@@ -553,6 +655,8 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                         o.end();
                     }
                 }
+                let label = format!("第{}", cn_number(local_no));
+                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
             }
             Layout::E => {
                 o.text("(");
@@ -575,9 +679,34 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                     o.ordinal_measures(&measures);
                     o.end();
                 }
+                let label = format!("{}{}{}", o.conv("("), k + 1, o.conv(")"));
+                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
             }
         }
     }
+}
+
+/// `…反馈25个具体问题…` → 25.
+fn stated_problems(text: &str) -> Option<u32> {
+    let end = text.find("个具体问题")?;
+    let digits = text[..end]
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    text.get(end - digits..end)?.parse().ok()
+}
+
+/// A planned status as a correct parse reports it: the status and the phrase printed.
+pub(super) fn truth_status(layout: Layout, s: Status) -> (notice::Status, Option<String>) {
+    let status = match s {
+        Status::None => return (notice::Status::Unspecified, None),
+        Status::Done => notice::Status::Completed,
+        Status::Basic => notice::Status::BasicallyCompleted,
+        Status::Phased => notice::Status::Phased,
+        Status::Ongoing => notice::Status::InProgress,
+    };
+    (status, Some(status_text(layout, s).to_string()))
 }
 
 /// 001-style section listing the problems not yet fully rectified; returns whether anything
@@ -628,12 +757,12 @@ pub(super) fn further_steps(
             }
             let months = f.deadlines.get(idx).copied().unwrap_or(6);
             let total = n.published.y * 12 + i64::from(n.published.m) - 1 + months as i64;
-            o.raw(&format!(
-                "完成时限:{}年{}月前",
-                total.div_euclid(12),
-                total.rem_euclid(12) + 1
-            ));
+            let (year, month) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+            o.raw(&format!("完成时限:{year}年{month}月前"));
             o.end();
+            if let Some(t) = o.written.problems.get_mut(idx) {
+                t.deadline = Some(format!("{year:04}-{month:02}"));
+            }
         }
     }
     true
