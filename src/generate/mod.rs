@@ -1,4 +1,19 @@
-//! Deterministic generator of synthetic rectification notices (巡视/巡察整改进展情况的通报).
+//! Deterministic generator of synthetic rectification notices (巡视/巡察整改进展情况的通报):
+//! test and benchmark tooling, not part of indexing or search.
+//!
+//! It serves two purposes:
+//!
+//! - **Benchmark corpora** of any size that look like the real thing ([`generate_corpus`],
+//!   [`generate_notice`]), byte-identical across versions for a given seed ([`Mix::Classic`]).
+//! - **An oracle for the parser**: the generator knows the structure it writes, so each
+//!   notice comes with its [`Truth`], the parse a correct parser gives for it
+//!   ([`generate_layout`], [`generate_with_truth`], [`Truth::diff`]); `tests/generator.rs`
+//!   parses notices of every [`Layout`] and compares.
+//!
+//! The module is split by concern: `rng` (random numbers), `material` (pieces cut from the
+//! seeds), `names` (places, organs, numerals, dates), `plan` (what a notice contains, fixed
+//! before writing), `layouts` (the layouts and corpus mixes), `render` (the frame of a notice
+//! and the seed layouts A–E), `variants` (the layouts F–N) and `truth` (the expected parse).
 //!
 //! Benchmarks need corpora of any size that look like the real thing. This module builds them by
 //! recombining the five real seed notices shipped in `seeds/`: at first use it splits the seeds
@@ -7,8 +22,8 @@
 //! paragraphs, and then assembles new notices from them with a small built-in PRNG.
 //!
 //! Every notice gets its own issuing body (one of ~70 real regions × an organ × a party suffix),
-//! inspection facts (巡视 / 巡察 / 巡察“回头看”, round, group, dates between 2019 and 2025) and one
-//! of five layouts that mirror the seeds:
+//! inspection facts (巡视 / 巡察 / 巡察“回头看”, round, group, dates between 2019 and 2025) and a
+//! layout. The benchmark corpus uses the five layouts that mirror the seeds:
 //!
 //! | layout | mirrors | problem heading | measures | status line |
 //! |---|---|---|---|---|
@@ -17,6 +32,12 @@
 //! | C | 004 新野 | `N、针对“…”问题的整改情况。` | same paragraph | none (full-width punctuation) |
 //! | D | 002 北京 | `第一,…。` under `(一)…` | `1.` `2.` numbered points | none |
 //! | E | 001 闽清 | `(N)…。` under `(一)…` / `N. 关于…的问题。` | `一是…` paragraph(s) | `整改情况:已完成整改` … |
+//!
+//! Layouts F–N ([`Layout`] documents each) write the other forms real notices take: three
+//! heading levels with measures on the problem's line, bare category headings, enumerations
+//! inside a problem's 整改情况, no `二、` section, more problem-heading forms, status and
+//! deadline forms, tab-separated tables, traditional characters, and a web copy without
+//! signature whose header facts stand only in the body. [`Mix::All`] draws all of them.
 //!
 //! Place names and the organ named in the seed sentences are replaced by those of the generated
 //! body, and 巡视/巡察 follow the generated inspection kind. A few benchmark query terms
@@ -33,12 +54,13 @@ mod plan;
 mod render;
 mod rng;
 mod truth;
+mod variants;
 
 use std::fs;
 use std::io;
 use std::path::Path;
 
-pub use layouts::Layout;
+pub use layouts::{Layout, Mix};
 pub use truth::{Difference, Truth, TruthProblem};
 
 use material::material;
@@ -77,18 +99,24 @@ pub struct GenerateStats {
 }
 
 /// Options of [`generate_corpus`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct GenerateOptions {
     /// Seed of the generator; the same seed and target always give byte-identical files.
     pub seed: u64,
     /// Number of bytes to write at least; generation stops with the first file that reaches it.
     pub target_bytes: u64,
+    /// Which layouts the notices use ([`Mix::Classic`], the benchmark corpus, by default).
+    pub mix: Mix,
+    /// Also write each notice's [`Truth`] as `notice_000001.truth.json` beside it (not
+    /// counted in the stats). Off for benchmarks.
+    pub truth: bool,
 }
 
 /// Writes notices into `dir` (created if missing) as `notice_000001.txt`, `notice_000002.txt`, …
 /// until at least `opts.target_bytes` bytes were written, and returns what was written.
 ///
-/// Notice `i` (1-based) is [`generate_notice`]`(opts.seed, i)`, so the output overshoots the
+/// Notice `i` (1-based) is [`generate_with_truth`]`(opts.seed, i, opts.mix)` (for the default
+/// mix, [`generate_notice`]`(opts.seed, i)`), so the output overshoots the
 /// target by less than one notice ([`NOTICE_MAX_BYTES`]). A target of 0 writes nothing. Existing
 /// files with the same names are overwritten; other files in `dir` are left alone.
 ///
@@ -105,11 +133,15 @@ pub fn generate_corpus(dir: &Path, opts: GenerateOptions) -> io::Result<Generate
     let mut index = 0u64;
     while stats.bytes < opts.target_bytes {
         index += 1;
-        let notice = build_notice(opts.seed, index, None);
+        let notice = build_notice(opts.seed, index, layout_of(opts.mix, opts.seed, index));
         fs::write(
             dir.join(format!("notice_{index:06}.txt")),
             notice.text.as_bytes(),
         )?;
+        if opts.truth {
+            let json = serde_json::to_string_pretty(&notice.truth).map_err(io::Error::other)?;
+            fs::write(dir.join(format!("notice_{index:06}.truth.json")), json)?;
+        }
         stats.files += 1;
         stats.bytes += notice.text.len() as u64;
         stats.problems += notice.problems;
@@ -128,12 +160,25 @@ pub fn generate_notice(seed: u64, index: u64) -> String {
     build_notice(seed, index, None).text
 }
 
-/// Generates one notice of the benchmark mix together with its [`Truth`], the parse a
-/// correct parser gives for it. The text is [`generate_notice`]`(seed, index)`.
+/// Generates notice `index` of `seed` in a layout drawn from `mix`, together with its
+/// [`Truth`], the parse a correct parser gives for it. With [`Mix::Classic`] the text is
+/// [`generate_notice`]`(seed, index)`.
 #[must_use]
-pub fn generate_with_truth(seed: u64, index: u64) -> (String, Truth) {
-    let b = build_notice(seed, index, None);
+pub fn generate_with_truth(seed: u64, index: u64, mix: Mix) -> (String, Truth) {
+    let b = build_notice(seed, index, layout_of(mix, seed, index));
     (b.text, b.truth)
+}
+
+/// The layout `mix` gives notice `index`: `None` leaves the draw of the classic mix.
+fn layout_of(mix: Mix, seed: u64, index: u64) -> Option<Layout> {
+    match mix {
+        Mix::Classic => None,
+        Mix::All => {
+            // A stream of its own, so the choice does not shift the notice's other draws.
+            let mut r = Rng::new(stream_seed(seed ^ 0x4C41_594F_5554_5321, index));
+            Layout::ALL.get(r.below(Layout::ALL.len())).copied()
+        }
+    }
 }
 
 /// Generates notice `index` of `seed` in the given layout, with its [`Truth`]. The other
@@ -377,6 +422,7 @@ mod tests {
         let opts = GenerateOptions {
             seed: 2024,
             target_bytes: 300_000,
+            ..GenerateOptions::default()
         };
         let sa = generate_corpus(&a.0, opts)?;
         let sb = generate_corpus(&b.0, opts)?;
@@ -414,6 +460,7 @@ mod tests {
             GenerateOptions {
                 seed: 1,
                 target_bytes: 0,
+                ..GenerateOptions::default()
             },
         )?;
         assert_eq!(s.files, 0);

@@ -104,6 +104,10 @@ pub(super) const OTHER_ORGANS_PROVINCE: [&str; 7] = [
     "人力资源和社会保障厅",
 ];
 
+/// Fields of special inspections (`市委乡村振兴领域专项巡察组`).
+pub(super) const SPECIAL_FIELDS: [&str; 5] =
+    ["乡村振兴", "医疗卫生", "教育", "粮食购销", "国有企业"];
+
 pub(super) const ROADS: [&str; 8] = [
     "人民路",
     "解放路",

@@ -18,7 +18,7 @@ pub(super) enum Status {
 }
 
 /// Facts of one notice (issuing body, inspection, dates, layout), fixed before rendering.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Facts {
     pub(super) layout: Layout,
     pub(super) region: &'static str,
@@ -45,6 +45,8 @@ pub(super) struct Facts {
     pub(super) feedback: Date,
     pub(super) published: Date,
     pub(super) feedback_with_year: bool,
+    /// Whether the text says when the feedback was given.
+    pub(super) feedback_stated: bool,
     pub(super) allowed: u8,
     pub(super) full_width: bool,
     pub(super) gap: bool,
@@ -156,11 +158,11 @@ impl Facts {
         }
         let full_width = layout == Layout::C;
         let gap = match layout {
-            Layout::B => true,
+            Layout::B | Layout::M | Layout::N => true,
             Layout::C => rng.chance(0.3),
             _ => false,
         };
-        Self {
+        let mut facts = Self {
             layout,
             region,
             short,
@@ -180,10 +182,21 @@ impl Facts {
             feedback: civil_from_days(feedback_day),
             published,
             feedback_with_year: rng.chance(0.75),
+            feedback_stated: true,
             allowed,
             full_width,
             gap,
+        };
+        // Drawn last, and only for layout N, so the other layouts' draws stay as they were.
+        if layout == Layout::N {
+            facts.target = format!("{}{}", facts.agency_short, facts.party);
+            if rng.chance(0.5) {
+                let field = rng.pick(&SPECIAL_FIELDS, "乡村振兴");
+                facts.group = format!("{}{field}领域专项{kind}组", facts.committee);
+            }
+            facts.feedback_stated = rng.chance(0.5);
         }
+        facts
     }
 
     pub(super) fn ok(&self, mask: u8) -> bool {
@@ -257,8 +270,10 @@ impl<'a> Planner<'a> {
             .filter(|&i| {
                 m.records.get(i).is_some_and(|r| {
                     n.ok(r.mask)
-                        && !(n.layout == Layout::B
-                            && r.title.starts_with(|c: char| c.is_ascii_digit()))
+                        && !(matches!(
+                            n.layout,
+                            Layout::B | Layout::I | Layout::J | Layout::K | Layout::M | Layout::N
+                        ) && r.title.starts_with(|c: char| c.is_ascii_digit()))
                 })
             })
             .collect();
@@ -268,7 +283,7 @@ impl<'a> Planner<'a> {
         let max_measures = match n.layout {
             Layout::A => 6,
             Layout::B => 5,
-            Layout::C | Layout::D | Layout::E => 4,
+            _ => 4,
         };
         let mean_measures = (1.2 + rng.unit() * 3.6).min(max_measures as f64);
         Self {
@@ -286,7 +301,10 @@ impl<'a> Planner<'a> {
     pub(super) fn measure_count(&mut self) -> usize {
         let x = self.mean_measures + (self.rng.unit() - 0.5) * 3.0;
         // 002 prints numbered points; a lone unnumbered paragraph is the exception there.
-        let min = if self.n.layout == Layout::D && self.rng.chance(0.92) {
+        // Layout F writes the measures on the problem's line: `一是` marks where they start.
+        let min = if (self.n.layout == Layout::D && self.rng.chance(0.92))
+            || self.n.layout == Layout::F
+        {
             2.0
         } else {
             1.0
@@ -350,6 +368,19 @@ impl<'a> Planner<'a> {
             Layout::E => match self.rng.below(100) {
                 0..=84 => Status::Done,
                 85..=91 => Status::Basic,
+                _ => Status::Ongoing,
+            },
+            Layout::M | Layout::N if self.rng.chance(0.2) => Status::Phased,
+            Layout::M | Layout::N => Status::Done,
+            Layout::G => match self.rng.below(100) {
+                0..=59 => Status::Done,
+                60..=79 => Status::Phased,
+                _ => Status::None,
+            },
+            Layout::H | Layout::K | Layout::L => match self.rng.below(100) {
+                0..=59 => Status::Done,
+                60..=74 => Status::Phased,
+                75..=84 => Status::Basic,
                 _ => Status::Ongoing,
             },
             _ => Status::None,
@@ -443,8 +474,8 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn group(&mut self, plan: &mut [Planned]) {
-        let has_cats = self.n.layout != Layout::C;
-        let has_items = matches!(self.n.layout, Layout::A | Layout::E);
+        let has_cats = !matches!(self.n.layout, Layout::C | Layout::L);
+        let has_items = matches!(self.n.layout, Layout::A | Layout::E | Layout::F);
         if !has_cats {
             return;
         }
@@ -498,6 +529,19 @@ pub(super) struct Frame {
     pub(super) address: String,
     pub(super) zip: usize,
     pub(super) email: String,
+    /// Choices of the newer layouts (heading form, status wording, deadline …), one per
+    /// problem or per notice; empty for A–E.
+    pub(super) extra: Vec<usize>,
+}
+
+impl Frame {
+    /// Choice `k` (cycling) of the newer layouts' choices, reduced to `0..n`.
+    pub(super) fn choice(&self, k: usize, n: usize) -> usize {
+        match self.extra.get(k % self.extra.len().max(1)) {
+            Some(v) if n > 0 => v % n,
+            _ => 0,
+        }
+    }
 }
 
 /// Picks `k` distinct entries of a pool whose mask the notice allows (repeats only if the
@@ -550,7 +594,7 @@ impl Frame {
             .map(|_| char::from(b'a' + rng.below(26) as u8))
             .collect();
         let domain = rng.pick(&["163.com", "126.com", "qq.com"], "163.com");
-        Self {
+        let mut frame = Self {
             title: n.layout != Layout::A || rng.chance(0.4),
             nav: rng.chance(0.5),
             scan_footer: rng.chance(0.5),
@@ -583,6 +627,12 @@ impl Frame {
             ),
             zip: rng.range(100_000, 860_000),
             email: format!("{letters}@{domain}"),
+            extra: Vec::new(),
+        };
+        // Drawn last, and only for the newer layouts, so A–E keep their bytes.
+        if !n.layout.is_classic() {
+            frame.extra = (0..64).map(|_| rng.below(1_000)).collect();
         }
+        frame
     }
 }

@@ -7,6 +7,7 @@ use super::material::{
 use super::names::{civil_from_days, cn_number, date_cn, date_iso, days_from_civil};
 use super::plan::{Facts, Frame, Planned, Status};
 use super::truth::TruthProblem;
+use super::variants;
 use super::NOTICE_MAX_BYTES;
 use crate::notice::{self, Category, Summary};
 
@@ -192,17 +193,34 @@ impl<'a> Out<'a> {
 
 /// Renders a whole notice.
 pub(super) fn render(n: &Facts, m: &Material, f: &Frame, plan: &[Planned]) -> (String, Written) {
+    if n.layout == Layout::M {
+        return variants::traditional(n, m, f, plan);
+    }
     let mut o = Out::new(n);
-    header(&mut o, f);
+    if n.layout == Layout::N {
+        variants::header_n(&mut o);
+    } else {
+        header(&mut o, f);
+    }
     opening(&mut o);
     let mut no = 1;
     preamble(&mut o, m, f, plan, no);
+    if n.layout == Layout::I {
+        variants::body(&mut o, m, f, plan);
+        closing(&mut o, m, f, no);
+        signature(&mut o, f);
+        return (o.s, o.written);
+    }
     no += 1;
     o.section(no, m.sec2.get(seed_of(n.layout)).map_or("", String::as_str));
     if n.layout == Layout::D {
         summary_d(&mut o, f, plan);
     }
-    body(&mut o, m, f, plan);
+    if n.layout.is_classic() || n.layout == Layout::N {
+        body(&mut o, m, f, plan);
+    } else {
+        variants::body(&mut o, m, f, plan);
+    }
     match n.layout {
         Layout::B => {
             no += 1;
@@ -228,7 +246,10 @@ pub(super) fn render(n: &Facts, m: &Material, f: &Frame, plan: &[Planned]) -> (S
     }
     no += 1;
     closing(&mut o, m, f, no);
-    signature(&mut o, f);
+    // A web copy without signature.
+    if n.layout != Layout::N {
+        signature(&mut o, f);
+    }
     (o.s, o.written)
 }
 
@@ -247,7 +268,10 @@ pub(super) fn seed_of(layout: Layout) -> usize {
         Layout::E => 1,
         Layout::D => 2,
         Layout::B => 3,
-        Layout::C => 4,
+        Layout::C | Layout::K | Layout::L => 4,
+        Layout::F | Layout::I | Layout::J => 0,
+        Layout::H => 1,
+        Layout::G | Layout::M | Layout::N => 3,
     }
 }
 
@@ -344,18 +368,21 @@ pub(super) fn opening(o: &mut Out) {
         o.raw("“回头看”");
     }
     o.raw("。");
-    if n.feedback_with_year {
-        o.raw(&date_cn(n.feedback));
-    } else {
-        o.raw(&format!("{}月{}日", n.feedback.m, n.feedback.d));
+    if n.feedback_stated {
+        if n.feedback_with_year {
+            o.raw(&date_cn(n.feedback));
+        } else {
+            o.raw(&format!("{}月{}日", n.feedback.m, n.feedback.d));
+        }
+        o.text(",");
+        o.raw(&n.group);
+        o.raw("向");
+        o.raw(&n.target);
+        o.raw("反馈了");
+        o.raw(n.kind);
+        o.raw("意见。");
     }
-    o.text(",");
-    o.raw(&n.group);
-    o.raw("向");
-    o.raw(&n.target);
-    o.raw("反馈了");
-    o.raw(n.kind);
-    o.raw("意见。按照");
+    o.raw("按照");
     o.text(match n.layout {
         Layout::A | Layout::E => "党务公开原则和",
         Layout::C => "《中国共产党巡视工作条例》等有关规定,",
@@ -381,19 +408,24 @@ pub(super) fn opening(o: &mut Out) {
 pub(super) fn preamble(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned], no: usize) {
     let n = o.n;
     let head = m.pre_heads.get(f.pre_head).map_or("", |u| u.text.as_str());
-    o.section(no, head);
+    // Layout I has no sections: the preamble is a paragraph after the opening.
+    if n.layout != Layout::I {
+        o.section(no, head);
+    }
     let intro = f
         .pre_intro
         .and_then(|i| m.pre_intros.get(i))
         .map(|u| u.text.as_str());
+    // The newer layouts leave out seed paragraphs stating another inspection's figures.
     let leads: Vec<&Lead> = f
         .pre_items
         .iter()
         .filter_map(|&i| m.pre_items.get(i))
+        .filter(|l| n.layout.is_classic() || stated_problems(&l.body).is_none())
         .collect();
     match n.layout {
-        Layout::C | Layout::E => o.lead_paragraph(intro, &leads),
-        Layout::A | Layout::B | Layout::D => {
+        Layout::C | Layout::E | Layout::I => o.lead_paragraph(intro, &leads),
+        _ => {
             if let Some(i) = intro {
                 o.text(i);
                 o.end();
@@ -491,6 +523,7 @@ pub(super) fn preamble(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned], n
             s.measures_done = u32::try_from(done).ok();
             s.rules_made = u32::try_from(f.numbers[5]).ok();
         }
+        Layout::N => variants::figures_n(o, plan),
         _ => {}
     }
 }
@@ -530,8 +563,8 @@ pub(super) fn summary_d(o: &mut Out, f: &Frame, plan: &[Planned]) {
 /// Status phrase as printed after `整改结果:` (B) or `整改情况:` (E).
 pub(super) fn status_text(layout: Layout, s: Status) -> &'static str {
     match (layout, s) {
-        (Layout::B, Status::Phased) => "阶段性完成",
-        (Layout::B, _) => "完成",
+        (Layout::B | Layout::N, Status::Phased) => "阶段性完成",
+        (Layout::B | Layout::N, _) => "完成",
         (_, Status::Basic) => "基本完成整改",
         (_, Status::Ongoing) => "正在整改尚未完成整改",
         _ => "已完成整改",
@@ -607,9 +640,14 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.ordinal_measures(&measures);
                 o.end();
                 let label = format!("问题{}", k + 1);
-                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
+                o.note_problem(
+                    Some(label),
+                    title,
+                    truth_status(n.layout, p.status),
+                    measures.len(),
+                );
             }
-            Layout::B => {
+            Layout::B | Layout::N => {
                 o.num(local_no);
                 o.raw(".");
                 o.text(title);
@@ -622,7 +660,12 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.ordinal_measures(&measures);
                 o.end();
                 let label = format!("{local_no}.");
-                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
+                o.note_problem(
+                    Some(label),
+                    title,
+                    truth_status(n.layout, p.status),
+                    measures.len(),
+                );
             }
             Layout::C => {
                 if k < 2 || f.labels_after_two {
@@ -635,7 +678,12 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.ordinal_measures(&measures);
                 o.end();
                 let label = (k < 2 || f.labels_after_two).then(|| format!("{}、", k + 1));
-                o.note_problem(label, wrap_core(title), truth_status(n.layout, p.status), measures.len());
+                o.note_problem(
+                    label,
+                    wrap_core(title),
+                    truth_status(n.layout, p.status),
+                    measures.len(),
+                );
             }
             Layout::D => {
                 o.raw("第");
@@ -656,7 +704,12 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                     }
                 }
                 let label = format!("第{}", cn_number(local_no));
-                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
+                o.note_problem(
+                    Some(label),
+                    title,
+                    truth_status(n.layout, p.status),
+                    measures.len(),
+                );
             }
             Layout::E => {
                 o.text("(");
@@ -680,8 +733,15 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                     o.end();
                 }
                 let label = format!("{}{}{}", o.conv("("), k + 1, o.conv(")"));
-                o.note_problem(Some(label), title, truth_status(n.layout, p.status), measures.len());
+                o.note_problem(
+                    Some(label),
+                    title,
+                    truth_status(n.layout, p.status),
+                    measures.len(),
+                );
             }
+            // The newer layouts write their problems in `variants`.
+            _ => {}
         }
     }
 }
@@ -770,6 +830,10 @@ pub(super) fn further_steps(
 
 pub(super) fn closing(o: &mut Out, m: &Material, f: &Frame, no: usize) {
     let n = o.n;
+    if n.layout == Layout::I {
+        variants::closing_i(o, m, f);
+        return;
+    }
     let head = m
         .close_heads
         .get(f.close_head)
@@ -782,9 +846,9 @@ pub(super) fn closing(o: &mut Out, m: &Material, f: &Frame, no: usize) {
         .filter_map(|&i| m.close_items.get(i))
         .collect();
     let style = match n.layout {
-        Layout::A | Layout::C => 0,
-        Layout::B => 1,
-        Layout::D => 2,
+        Layout::A | Layout::C | Layout::F | Layout::H | Layout::J | Layout::L => 0,
+        Layout::B | Layout::G | Layout::K | Layout::M | Layout::N => 1,
+        Layout::D | Layout::I => 2,
         Layout::E => f.close_style,
     };
     if style == 0 {
@@ -806,6 +870,12 @@ pub(super) fn closing(o: &mut Out, m: &Material, f: &Frame, no: usize) {
             o.end();
         }
     }
+    contact(o, f);
+}
+
+/// The closing invitation with the contact details.
+pub(super) fn contact(o: &mut Out, f: &Frame) {
+    let n = o.n;
     o.text("欢迎广大干部群众对");
     o.raw(n.kind);
     o.text("整改落实情况进行监督。如有意见建议,请及时向我们反映。联系电话:");

@@ -13,6 +13,7 @@ use super::layouts::Layout;
 use super::names::date_iso;
 use super::plan::Facts;
 use super::render::Written;
+use super::variants::to_traditional;
 
 /// One problem as written: what a correct parse must report for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -97,21 +98,13 @@ impl Truth {
                 });
             }
         };
-        check(
-            "agency".into(),
-            show(&self.agency),
-            show(&notice.agency),
-        );
+        check("agency".into(), show(&self.agency), show(&notice.agency));
         check(
             "agency_short".into(),
             show(&self.agency_short),
             show(&notice.agency_short),
         );
-        check(
-            "region".into(),
-            show(&self.region),
-            show(&notice.region),
-        );
+        check("region".into(), show(&self.region), show(&notice.region));
         check("level".into(), show(&self.level), show(&notice.level));
         check(
             "published".into(),
@@ -143,7 +136,11 @@ impl Truth {
             notice.categories.len().to_string(),
         );
         for (i, (a, b)) in self.categories.iter().zip(&notice.categories).enumerate() {
-            check(format!("categories[{i}].title"), a.title.clone(), b.title.clone());
+            check(
+                format!("categories[{i}].title"),
+                a.title.clone(),
+                b.title.clone(),
+            );
             check(
                 format!("categories[{i}].items"),
                 a.items.join(" | "),
@@ -187,26 +184,42 @@ fn show<T: std::fmt::Debug>(v: &Option<T>) -> String {
 
 /// The truth of a rendered notice: header facts from the plan, structure as written.
 pub(super) fn assemble(n: &Facts, written: Written) -> Truth {
-    let level = if n.region.ends_with('省') || ["北京市", "上海市", "天津市", "重庆市"].contains(&n.region) {
+    let level = if n.region.ends_with('省')
+        || ["北京市", "上海市", "天津市", "重庆市"].contains(&n.region)
+    {
         "省"
     } else if n.region.ends_with('县') {
         "县"
     } else {
         "市"
     };
+    // Layout N does not sign: the agency is the body the text says was inspected.
+    let agency = if n.layout == Layout::N {
+        n.target.clone()
+    } else {
+        n.agency_full.clone()
+    };
+    // Layout M prints every name in traditional characters.
+    let printed = |s: &str| {
+        if n.layout == Layout::M {
+            to_traditional(s)
+        } else {
+            s.to_string()
+        }
+    };
     Truth {
         layout: n.layout,
-        agency: Some(n.agency_full.clone()),
-        agency_short: Some(n.agency_short.clone()),
-        region: Some(n.region.to_string()),
+        agency: Some(printed(&agency)),
+        agency_short: Some(printed(&n.agency_short)),
+        region: Some(printed(n.region)),
         level: Some(level.to_string()),
         published: Some(date_iso(n.published)),
         inspection: Inspection {
             kind: Some(n.kind.to_string()),
             revisit: n.revisit,
-            round: n.round.clone(),
-            group: Some(n.group.clone()),
-            feedback_date: Some(date_iso(n.feedback)),
+            round: n.round.as_deref().map(printed),
+            group: Some(printed(&n.group)),
+            feedback_date: n.feedback_stated.then(|| date_iso(n.feedback)),
         },
         summary: written.summary,
         categories: written.categories,
