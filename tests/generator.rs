@@ -1,23 +1,141 @@
 //! The generator as an oracle: every layout's notices parse to exactly the structure the
 //! generator wrote (its truth), with no line of the text dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use zhenggai::generate::{generate_layout, generate_notice, Layout};
+use zhenggai::notice::Notice;
+use zhenggai::text::fold;
+
+/// The lines of `text` whose content the parse did not keep.
+///
+/// Stand-in for `zhenggai::parse::unkept_lines` (same signature, being added to the
+/// parser): switch [`unkept`] over to it when it lands. A line is kept when each piece of
+/// it (cut at punctuation, labels, ordinals and dates left out) appears in the title,
+/// agency, a category or item, a problem title or status phrase, or in a measure or
+/// paragraph starting at that line or up to three lines before.
+fn local_unkept_lines(text: &str, notice: &Notice) -> Vec<usize> {
+    const LABELS: [&str; 16] = [
+        "整改情况",
+        "整改结果",
+        "整改状态",
+        "整改进度",
+        "完成情况",
+        "整改时限",
+        "完成时限",
+        "责任单位",
+        "责任领导",
+        "发布时间",
+        "发布日期",
+        "来源",
+        "时间",
+        "当前位置",
+        "问题",
+        "整改措施",
+    ];
+    let mut global = String::new();
+    let mut add = |s: &str| {
+        global.push_str(&fold(s));
+        global.push('\u{1}');
+    };
+    for s in notice
+        .title
+        .iter()
+        .chain(&notice.agency)
+        .chain(&notice.co_agencies)
+    {
+        add(s);
+    }
+    for c in &notice.categories {
+        add(&c.title);
+        c.items.iter().for_each(|i| add(i));
+    }
+    for p in &notice.problems {
+        add(&p.title);
+        p.status_text.iter().for_each(|t| add(t));
+    }
+    let mut at: HashMap<usize, String> = HashMap::new();
+    let mut put = |line: usize, s: &str| {
+        let e = at.entry(line).or_default();
+        e.push_str(&fold(s));
+        e.push('\u{1}');
+    };
+    for p in &notice.problems {
+        p.measures.iter().for_each(|m| put(m.line, &m.text));
+    }
+    notice.paragraphs.iter().for_each(|p| put(p.line, &p.text));
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let folded = fold(raw.trim());
+        if folded.is_empty() || folded.starts_with("当前位置") || folded.starts_with("扫一扫")
+        {
+            continue;
+        }
+        let near = |piece: &str| {
+            (line.saturating_sub(3)..=line).any(|l| at.get(&l).is_some_and(|t| t.contains(piece)))
+        };
+        let dropped = folded
+            .split(|c: char| {
+                c.is_whitespace()
+                    || c.is_ascii_punctuation()
+                    || "，。；：、“”‘’（）【】《》！？—".contains(c)
+            })
+            .map(|piece| {
+                // Ordinals (`一是`) and labels are not content the parse has to keep.
+                let body = piece.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+                let body = if body.len() < piece.len() {
+                    body.strip_prefix('是').unwrap_or(piece)
+                } else {
+                    piece
+                };
+                LABELS
+                    .iter()
+                    .fold(body, |b, l| b.strip_prefix(l).unwrap_or(b))
+            })
+            .filter(|piece| {
+                piece.chars().count() >= 2
+                    && !piece
+                        .chars()
+                        .all(|c| c.is_ascii() || "年月日个第".contains(c))
+            })
+            .any(|piece| !global.contains(piece) && !near(piece));
+        if dropped {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The nothing-dropped check used by the tests (see [`local_unkept_lines`]).
+fn unkept(text: &str, notice: &Notice) -> Vec<usize> {
+    local_unkept_lines(text, notice)
+}
 
 /// Notices generated per layout.
 const PER_LAYOUT: u64 = 40;
 const SEED: u64 = 20_240_501;
 
-/// Per layout: notices that differ, and for each field (indices folded away) how often and
-/// one example.
+/// Per layout: notices whose parse differs from the truth, notices with dropped lines,
+/// and for each differing field (indices folded away) how often and one example.
 #[derive(Default)]
 struct Report {
     notices: u64,
-    failed: u64,
+    differ: u64,
+    dropped: u64,
     fields: BTreeMap<String, (usize, String)>,
 }
 
+impl Report {
+    fn note(&mut self, field: String, example: impl FnOnce() -> String) {
+        self.fields
+            .entry(fold_index(&field))
+            .or_insert_with(|| (0, example()))
+            .0 += 1;
+    }
+}
+
+/// `problems[3].title` → `problems[].title`.
 fn fold_index(field: &str) -> String {
     let mut out = String::new();
     let mut skip = false;
@@ -35,6 +153,9 @@ fn fold_index(field: &str) -> String {
     out
 }
 
+/// Parses `PER_LAYOUT` notices of every layout and compares each with its truth and with
+/// its text (nothing dropped). Prints a per-layout, per-field summary (run with
+/// `--nocapture` to see it when everything passes) and fails naming the layouts that differ.
 #[test]
 fn every_layout_parses_to_its_truth() {
     let mut reports: Vec<(Layout, Report)> = Vec::new();
@@ -46,14 +167,24 @@ fn every_layout_parses_to_its_truth() {
             let diffs = truth.diff(&notice);
             r.notices += 1;
             if !diffs.is_empty() {
-                r.failed += 1;
+                r.differ += 1;
             }
             for d in diffs {
-                let e = r
-                    .fields
-                    .entry(fold_index(&d.field))
-                    .or_insert_with(|| (0, format!("notice {i}: {d}")));
-                e.0 += 1;
+                r.note(d.field.clone(), || format!("notice {i}: {d}"));
+            }
+            let lost = unkept(&text, &notice);
+            if let Some(&first) = lost.first() {
+                r.dropped += 1;
+                let line: String = text
+                    .lines()
+                    .nth(first - 1)
+                    .unwrap_or("")
+                    .chars()
+                    .take(40)
+                    .collect();
+                r.note("unkept_lines".to_string(), || {
+                    format!("notice {i}: lines {lost:?}, first: {line}")
+                });
             }
         }
         reports.push((layout, r));
@@ -61,21 +192,23 @@ fn every_layout_parses_to_its_truth() {
     let mut failing = Vec::new();
     for (layout, r) in &reports {
         println!(
-            "layout {}: {}/{} notices exact",
+            "layout {}: parse = truth {}/{}, nothing dropped {}/{}",
             layout.name(),
-            r.notices - r.failed,
+            r.notices - r.differ,
+            r.notices,
+            r.notices - r.dropped,
             r.notices
         );
         for (field, (count, example)) in &r.fields {
             println!("    {field} ×{count}   e.g. {example}");
         }
-        if r.failed > 0 {
+        if r.differ + r.dropped > 0 {
             failing.push(layout.name());
         }
     }
     assert!(
         failing.is_empty(),
-        "layouts whose parse differs from the truth: {failing:?}"
+        "layouts whose parse differs from the truth or drops lines: {failing:?}"
     );
 }
 

@@ -555,12 +555,17 @@ pub(super) fn traditional(
     (to_traditional(&text), w)
 }
 
-/// Simplified → traditional, for the characters whose traditional form is unambiguous
-/// in the repository's table (`dict/t2s.txt`) plus a few common ambiguous ones fixed by
-/// hand; every other character stays as it is.
+/// Simplified → traditional, character by character, from the repository's table
+/// (`dict/t2s.txt`) read backwards. Only characters that Big5 cannot encode (simplified
+/// forms) are changed, so 出, 才, 了 stay; where several traditional forms map to one
+/// simplified character, a few common ones are fixed by hand and the rest stay simplified.
 pub(super) fn to_traditional(s: &str) -> String {
     static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
+        let in_big5 = |c: char| {
+            let mut buf = [0u8; 4];
+            !encoding_rs::BIG5.encode(c.encode_utf8(&mut buf)).2
+        };
         let mut all: HashMap<char, Vec<char>> = HashMap::new();
         for line in include_str!("../../dict/t2s.txt").lines() {
             let mut cs = line.split_whitespace().filter_map(|w| {
@@ -572,24 +577,42 @@ pub(super) fn to_traditional(s: &str) -> String {
                 all.entry(s).or_default().push(t);
             }
         }
-        // 制度 and 征求 keep their characters; 松, 占 are usually not the traditional pair.
-        let keep = ['制', '征', '松', '占', '范', '后', '余', '谷', '云'];
         let mut table: HashMap<char, char> = all
             .into_iter()
-            .filter(|(s, ts)| ts.len() == 1 && !keep.contains(s))
+            .filter(|(s, ts)| ts.len() == 1 && !in_big5(*s))
             .filter_map(|(s, ts)| ts.first().map(|&t| (s, t)))
+            .filter(|&(_, t)| in_big5(t))
             .collect();
         for (s, t) in [
             ('发', '發'),
             ('干', '幹'),
-            ('里', '裡'),
-            ('台', '臺'),
             ('复', '復'),
             ('历', '歷'),
-            ('系', '係'),
             ('尽', '盡'),
             ('获', '獲'),
             ('汇', '匯'),
+            ('关', '關'),
+            ('卫', '衛'),
+            ('馈', '饋'),
+            ('资', '資'),
+            ('会', '會'),
+            ('钟', '鐘'),
+            ('况', '況'),
+            ('党', '黨'),
+            ('于', '於'),
+            ('据', '據'),
+            ('为', '為'),
+            ('强', '強'),
+            ('针', '針'),
+            ('阶', '階'),
+            ('体', '體'),
+            ('机', '機'),
+            ('确', '確'),
+            ('担', '擔'),
+            ('视', '視'),
+            ('当', '當'),
+            ('台', '臺'),
+            ('里', '裡'),
         ] {
             table.insert(s, t);
         }
