@@ -212,6 +212,30 @@ fn every_layout_parses_to_its_truth() {
     );
 }
 
+/// Every layout writes notices of the documented size with no placeholder left.
+#[test]
+fn every_layout_writes_whole_notices() {
+    use zhenggai::generate::{NOTICE_MAX_BYTES, NOTICE_MIN_BYTES};
+    for layout in Layout::ALL {
+        for i in 1..=10 {
+            let (text, truth) = generate_layout(SEED, i, layout);
+            assert!(
+                (NOTICE_MIN_BYTES..=NOTICE_MAX_BYTES).contains(&text.len()),
+                "layout {} notice {i}: {} bytes",
+                layout.name(),
+                text.len()
+            );
+            assert!(!text.contains(|c: char| ('\u{E000}'..='\u{F8FF}').contains(&c)));
+            assert!(
+                truth.problems.len() >= 5,
+                "layout {} notice {i}",
+                layout.name()
+            );
+            assert_eq!(truth.layout, layout);
+        }
+    }
+}
+
 #[test]
 fn same_seed_same_bytes() {
     for i in 1..=20 {

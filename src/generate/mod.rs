@@ -246,8 +246,9 @@ fn build_notice(seed: u64, index: u64, layout: Option<Layout>) -> Built {
     }
     Built {
         text,
-        problems: plan.len(),
-        measures: plan.iter().map(|p| p.measures.len()).sum(),
+        // Counted as written (layout H adds a measure of its own to some problems).
+        problems: written.problems.len(),
+        measures: written.problems.iter().map(|p| p.measures).sum(),
         truth: truth::assemble(&notice, written),
     }
 }
@@ -450,6 +451,46 @@ mod tests {
         }
         assert!(sa.problems >= 5 * sa.files && sa.measures >= sa.problems);
         Ok(())
+    }
+
+    #[test]
+    fn corpus_with_truth_writes_it_beside_each_notice() -> io::Result<()> {
+        let d = TempDir::new("truth");
+        let opts = GenerateOptions {
+            seed: 5,
+            target_bytes: 200_000,
+            mix: Mix::All,
+            truth: true,
+        };
+        let stats = generate_corpus(&d.0, opts)?;
+        for i in 1..=stats.files as u64 {
+            let text = fs::read_to_string(d.0.join(format!("notice_{i:06}.txt")))?;
+            let json = fs::read_to_string(d.0.join(format!("notice_{i:06}.truth.json")))?;
+            let (want_text, truth) = generate_with_truth(5, i, Mix::All);
+            assert_eq!(text, want_text);
+            let value: serde_json::Value = serde_json::from_str(&json).map_err(io::Error::other)?;
+            assert_eq!(value["layout"], truth.layout.name());
+            assert_eq!(
+                value["problems"].as_array().map(Vec::len),
+                Some(truth.problems.len())
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn mix_all_draws_every_layout_and_classic_is_the_benchmark() {
+        let mut seen = std::collections::HashSet::new();
+        for i in 1..=200 {
+            seen.insert(generate_with_truth(9, i, Mix::All).1.layout);
+        }
+        assert_eq!(seen.len(), Layout::ALL.len());
+        for i in 1..=5 {
+            assert_eq!(
+                generate_with_truth(9, i, Mix::Classic).0,
+                generate_notice(9, i)
+            );
+        }
     }
 
     #[test]
