@@ -47,6 +47,7 @@
 //! Output is a pure function of `(seed, index)`: the same options always give byte-identical
 //! files.
 
+mod classic;
 mod layouts;
 mod material;
 mod names;

@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::classic::{truth_status, wrap_core};
 use super::layouts::Layout;
 use super::material::{Lead, Material};
 use super::names::{cn_number, date_iso};
 use super::plan::{Facts, Frame, Planned, Status};
-use super::render::{render, truth_status, wrap_core, Out, Written};
+use super::render::{render, Out, Written};
 use crate::notice;
 
 /// Themes of layout F's categories (`(一)关于…方面的问题`).
