@@ -10,13 +10,22 @@
 //!   ([`generate_layout`], [`generate_with_truth`], [`Truth::diff`]); `tests/generator.rs`
 //!   parses notices of every [`Layout`] and compares.
 //!
-//! The module is split by concern: `rng` (random numbers), `material` (pieces cut from the
-//! seeds), `names` (places, organs, numerals, dates), `plan` (what a notice contains, fixed
-//! before writing), `layouts` (the layouts and corpus mixes), `render` (the frame of a notice
-//! and the seed layouts A–E), `variants` (the layouts F–N) and `truth` (the expected parse).
+//! The module is split by concern:
 //!
-//! Benchmarks need corpora of any size that look like the real thing. This module builds them by
-//! recombining the five real seed notices shipped in `seeds/`: at first use it splits the seeds
+//! | file | concern |
+//! |---|---|
+//! | `mod.rs` | public API: corpora, single notices, options and stats |
+//! | `rng.rs` | the random numbers (SplitMix64, one stream per notice) |
+//! | `material.rs` | pieces cut from the seeds, their names replaced by placeholders |
+//! | `names.rs` | regions, organs, numerals and dates as printed |
+//! | `plan.rs` | what a notice contains, fixed before any text is written |
+//! | `layouts.rs` | the layouts and the corpus mixes |
+//! | `render.rs` | the frame of a notice (header, opening, preamble, closing, signature) |
+//! | `classic.rs` | the problem sections of the seed layouts A–E (and N) |
+//! | `variants.rs` | the problem sections of F–L, N's header and figures, M's script |
+//! | `truth.rs` | the expected parse and its comparison with a parsed notice |
+//!
+//! The generator recombines the five real seed notices shipped in `seeds/`: at first use it splits the seeds
 //! (embedded with [`include_str!`]) into problem titles, category and item headings, measure
 //! sentences (`一是…二是…`, numbered points, unnumbered paragraphs), preamble and closing
 //! paragraphs, and then assembles new notices from them with a small built-in PRNG.
@@ -33,19 +42,29 @@
 //! | D | 002 北京 | `第一,…。` under `(一)…` | `1.` `2.` numbered points | none |
 //! | E | 001 闽清 | `(N)…。` under `(一)…` / `N. 关于…的问题。` | `一是…` paragraph(s) | `整改情况:已完成整改` … |
 //!
-//! Layouts F–N ([`Layout`] documents each) write the other forms real notices take: three
-//! heading levels with measures on the problem's line, bare category headings, enumerations
-//! inside a problem's 整改情况, no `二、` section, more problem-heading forms, status and
-//! deadline forms, tab-separated tables, traditional characters, and a web copy without
-//! signature whose header facts stand only in the body. [`Mix::All`] draws all of them.
+//! Layouts F–N write the other forms real notices take ([`Mix::All`] draws all fourteen;
+//! the benchmark corpus does not use them):
+//!
+//! | layout | problem heading | measures | status, deadline, header |
+//! |---|---|---|---|
+//! | F | `(1)…。` under `(一)关于…方面的问题` / `1.…` | `一是…;二是…` on the heading's line | none |
+//! | G | an unnumbered sentence under a bare `(一)…。` | `整改情况:已完成整改。一是…` | in the 整改情况 line, or none |
+//! | H | `问题N:…。` | `一是…` paragraph, then `(1)已完成整改3个,分别是:1-2,…` | `整改情况:已完成整改` line |
+//! | I | `N.…。` under `(一)在“…”方面存在的问题`, no `一、` sections | `整改情况:一是…` | none; closing `下一步,…` |
+//! | J | `N.针对…问题`, `关于…问题的整改`, `问题一:`, `问题(1)`, `第一个问题:`; titles past an inner 。 | `一是…` paragraph | none |
+//! | K | `N.…【已完成】` / `[已整改]`, or `N.…。` | `一是…` paragraph | `整改状态:` `整改进度:` `完成情况:`, `整改时限:2024年底前` / `长期坚持`, `责任单位:` `责任领导:` |
+//! | L | tab-separated table rows 序号, 问题, 整改措施, 责任单位, 完成时限, 整改情况 | `一是…` in the cell | status and deadline cells |
+//! | M | B in traditional characters (巡視, 整改進展情況的通報, 發布時間) | as B | as B |
+//! | N | as B, unsigned web copy | as B | agency only in the body, `发布日期:`, special groups, `共反馈N个问题,整改完成N个`, feedback date sometimes unstated |
 //!
 //! Place names and the organ named in the seed sentences are replaced by those of the generated
 //! body, and 巡视/巡察 follow the generated inspection kind. A few benchmark query terms
 //! ([`TERM_RATES`]) are switched on per notice with a fixed probability, so their document
 //! frequency is realistic and predictable instead of universal.
 //!
-//! Output is a pure function of `(seed, index)`: the same options always give byte-identical
-//! files.
+//! Output is a pure function of `(seed, index)` (and the mix): the same options always give
+//! byte-identical files. The classic mix's output is pinned by a hash in
+//! `tests/generator.rs`, since benchmark figures are compared across versions.
 
 mod classic;
 mod layouts;
