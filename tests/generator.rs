@@ -1,5 +1,10 @@
 //! The generator as an oracle: every layout's notices parse to exactly the structure the
 //! generator wrote (its truth), with no line of the text dropped.
+//!
+//! There is one test per layout (`layout_a_seed_000` … `layout_n_unsigned_web_copy`); a
+//! failing one prints, per field, how many problems differ and one example, e.g.
+//! `problems[].title ×12   e.g. notice 3: problems[5].title: expected "…" got "…"`.
+//! `cargo test --test generator -- --nocapture` shows the report of passing layouts too.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -113,7 +118,7 @@ fn unkept(text: &str, notice: &Notice) -> Vec<usize> {
 }
 
 /// Notices generated per layout.
-const PER_LAYOUT: u64 = 40;
+const PER_LAYOUT: u64 = 30;
 const SEED: u64 = 20_240_501;
 
 /// Per layout: notices whose parse differs from the truth, notices with dropped lines,
