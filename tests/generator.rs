@@ -200,8 +200,8 @@ fn check_layout(layout: Layout) {
     for (field, (count, example)) in &r.fields {
         summary.push_str(&format!("\n    {field} ×{count}   e.g. {example}"));
     }
-    println!("{summary}");
     assert!(r.differ + r.dropped == 0, "{summary}");
+    println!("{summary}");
 }
 
 /// One test per layout, so a run shows at a glance which layouts the parser reads exactly.
