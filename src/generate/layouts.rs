@@ -24,7 +24,8 @@ pub enum Layout {
     /// `问题N:` problems whose measures end in an enumeration of an earlier round's problems
     /// (`(1)已完成整改3个,分别是:1-2,…`), which stays inside the problem.
     H,
-    /// No `一、`/`二、` sections: the preamble runs straight into `(一)在“…”方面存在的问题`.
+    /// No `一、`/`二、` sections: the preamble runs straight into `(一)在“…”方面存在的问题`;
+    /// problems `N.…。` with `整改情况:已完成整改。一是…`.
     I,
     /// Problem headings `N.针对…问题`, `关于…问题的整改`, `问题一:`, `问题(1)`, `第一个问题:`
     /// (one form per notice); some titles run past an inner 。.

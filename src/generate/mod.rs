@@ -50,7 +50,7 @@
 //! | F | `(1)…。` under `(一)关于…方面的问题` / `1.…` | `一是…;二是…` on the heading's line | none |
 //! | G | an unnumbered sentence under a bare `(一)…。` | `整改情况:已完成整改。一是…` | in the 整改情况 line, or none |
 //! | H | `问题N:…。` | `一是…` paragraph, then `(1)已完成整改3个,分别是:1-2,…` | `整改情况:已完成整改` line |
-//! | I | `N.…。` under `(一)在“…”方面存在的问题`, no `一、` sections | `整改情况:一是…` | none; closing `下一步,…` |
+//! | I | `N.…。` under `(一)在“…”方面存在的问题`, no `一、` sections | `整改情况:已完成整改。一是…` | in the 整改情况 line; closing `下一步,…` |
 //! | J | `N.针对…问题`, `关于…问题的整改`, `问题一:`, `问题(1)`, `第一个问题:`; titles past an inner 。 | `一是…` paragraph | none |
 //! | K | `N.…【已完成】` / `[已整改]`, or `N.…。` | `一是…` paragraph | `整改状态:` `整改进度:` `完成情况:`, `整改时限:2024年底前` / `长期坚持`, `责任单位:` `责任领导:` |
 //! | L | tab-separated table rows 序号, 问题, 整改措施, 责任单位, 完成时限, 整改情况 | `一是…` in the cell | status and deadline cells |

@@ -372,6 +372,11 @@ impl<'a> Planner<'a> {
             },
             Layout::M | Layout::N if self.rng.chance(0.2) => Status::Phased,
             Layout::M | Layout::N => Status::Done,
+            Layout::I => match self.rng.below(100) {
+                0..=69 => Status::Done,
+                70..=84 => Status::Phased,
+                _ => Status::Ongoing,
+            },
             Layout::G => match self.rng.below(100) {
                 0..=59 => Status::Done,
                 60..=79 => Status::Phased,

@@ -279,12 +279,17 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.raw("。");
                 o.end();
                 o.text("整改情况:");
+                let printed = phrase(p.status, 0);
+                if let Some(s) = printed {
+                    o.raw(s);
+                    o.raw("。");
+                }
                 o.ordinal_measures(&measures);
                 o.end();
                 o.note_problem(
                     Some(label),
                     title,
-                    status_of(p.status, None),
+                    status_of(p.status, printed),
                     measures.len(),
                 );
             }
