@@ -118,7 +118,7 @@ fn unkept(text: &str, notice: &Notice) -> Vec<usize> {
 }
 
 /// Notices generated per layout.
-const PER_LAYOUT: u64 = 30;
+const PER_LAYOUT: u64 = 25;
 const SEED: u64 = 20_240_501;
 
 /// Per layout: notices whose parse differs from the truth, notices with dropped lines,
