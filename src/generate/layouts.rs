@@ -22,7 +22,9 @@ pub enum Layout {
     /// then `整改情况:…一是…二是…`.
     G,
     /// `问题N:` problems whose measures end in an enumeration of an earlier round's problems
-    /// (`(1)已完成整改3个,分别是:1-2,…`), which stays inside the problem.
+    /// (`…整改情况如下:` then lines `(1)已完成整改3个,分别是:1-2,…`). The enumeration stays
+    /// inside the problem and continues the measure that announces it: it adds no measure,
+    /// as the gold rules count numbering nested under an ordinal measure (`三是` …).
     H,
     /// No `一、`/`二、` sections: the preamble runs straight into `(一)在“…”方面存在的问题`;
     /// problems `N.…。` with `整改情况:已完成整改。一是…`.
