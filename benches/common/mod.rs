@@ -83,6 +83,7 @@ pub fn generated_corpus(mb: u64) -> PathBuf {
         GenerateOptions {
             seed: SEED,
             target_bytes,
+            ..GenerateOptions::default()
         },
     )
     .expect("generate corpus");
