@@ -6,6 +6,7 @@
 //! command-line tool is a thin layer over these modules.
 
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod index;
 pub mod notice;
@@ -13,6 +14,7 @@ pub mod parse;
 pub mod read;
 pub mod search;
 pub mod segment;
+pub mod stats;
 pub mod text;
 
 pub use error::{Error, Result};
