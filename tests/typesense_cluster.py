@@ -4,9 +4,10 @@
 What it checks:
   1. `zhenggai export --format typesense` imports into the schema of
      docs/mappings/typesense.json without a rejected document;
-  2. on every node, the phrase query of 医共体's bigrams ("医共 共体") over
-     measure_grams and problem_grams returns exactly the record ids of
-     `zhenggai search 医共体`;
+  2. on every node, the phrase query of each query's bigrams (医共体 → "医共 共体")
+     over measure_grams and problem_grams returns exactly the record ids of
+     `zhenggai search 医共体` (and of `zhenggai search --exact` for 人民共和, which
+     crosses jieba's words, and 整改, a frequent word);
   3. after the leader is stopped, the two other nodes elect a new leader, still
      answer the query with the same ids, and accept a write (a new document is
      found on both).
@@ -41,7 +42,10 @@ API_KEY = "zhenggai-test-key"
 HOST = "127.0.0.1"
 NODES = [(8107, 8108), (7107, 7108), (6107, 6108)]  # (peering, api)
 COLLECTION = "zhenggai"
-QUERY = "医共体"
+# Queries checked on every node, with the zhenggai search options they are compared
+# with: 医共体 as `zhenggai search 医共体` (its synonyms add nothing in the seeds);
+# a string that crosses jieba's words and a frequent word, without synonyms.
+QUERIES = [("医共体", []), ("人民共和", ["--exact"]), ("整改", ["--exact"])]
 START_TIMEOUT = 120.0
 STEP = 0.5
 
@@ -166,17 +170,21 @@ def main():
             check=True,
         )
         docs = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
-        out = subprocess.run(
-            [zg, "--index", str(index), "search", QUERY, "--json", "-n", "10000"],
-            check=True,
-            capture_output=True,
-        )
-        want = sorted(h["id"] for h in json.loads(out.stdout)["hits"])
-        assert want, "zhenggai finds the query in the seeds"
-        # The query segmented as the documents are: export a one-line notice file.
+        want = {}
+        for q, opts in QUERIES:
+            out = subprocess.run(
+                [zg, "--index", str(index), "search", q, "--json", "-n", "10000", *opts],
+                check=True,
+                capture_output=True,
+            )
+            want[q] = sorted(h["id"] for h in json.loads(out.stdout)["hits"])
+            assert want[q], f"zhenggai finds {q} in the seeds"
+        # Each query segmented as the documents are: export a small file of them.
         probe_dir = work / "probe"
         probe_dir.mkdir()
-        (probe_dir / "probe.txt").write_text(QUERY + "\n", encoding="utf-8")
+        (probe_dir / "probe.txt").write_text(
+            "\n\n".join(q for q, _ in QUERIES) + "\n", encoding="utf-8"
+        )
         probe_index = work / "probe-index"
         subprocess.run([zg, "--index", str(probe_index), "index", str(probe_dir), "-q"], check=True)
         probe = subprocess.run(
@@ -184,8 +192,14 @@ def main():
             check=True,
             capture_output=True,
         )
-        phrase = json.loads(probe.stdout.decode().splitlines()[0])["measure_grams"]
-        log(f"{len(docs)} documents; query {QUERY} as phrase \"{phrase}\"; zhenggai: {len(want)} hits")
+        phrases = {}
+        for line in probe.stdout.decode().splitlines():
+            doc = json.loads(line)
+            phrases[doc["measure"]] = doc["measure_grams"]
+        assert sorted(phrases) == sorted(q for q, _ in QUERIES), phrases
+        for q, _ in QUERIES:
+            log(f"{q} as phrase \"{phrases[q]}\": zhenggai {len(want[q])} hits")
+        log(f"{len(docs)} documents")
 
         # Three nodes on loopback.
         nodes_file = work / "nodes"
@@ -245,9 +259,10 @@ def main():
             wait_for(f"{len(docs)} documents on :{a}", lambda a=a: num_documents(a) == len(docs), 60.0)
 
         for a in apis:
-            got = search_ids(a, phrase)
-            assert got == want, f"node :{a}: {got} != zhenggai {want}"
-        log(f"every node returns zhenggai's {len(want)} ids")
+            for q, _ in QUERIES:
+                got = search_ids(a, phrases[q])
+                assert got == want[q], f"node :{a}, {q}: {got} != zhenggai {want[q]}"
+        log("every node returns zhenggai's ids for every query")
 
         # Stop the leader; the other two elect a new one and keep answering and writing.
         proc, logf = procs.pop(leader)
@@ -261,13 +276,13 @@ def main():
             60.0,
         )
         log(f"leader :{leader} stopped; new leader :{new_leader}")
+        phrase = phrases["医共体"]
         for a in rest:
-            got = wait_for(
+            wait_for(
                 f"search on :{a} after the failover",
-                lambda a=a: (lambda ids: ids if ids == want else None)(search_ids(a, phrase)),
+                lambda a=a: all(search_ids(a, phrases[q]) == want[q] for q, _ in QUERIES),
                 30.0,
             )
-            assert got == want
         follower = next(a for a in rest if a != new_leader)
         extra = dict(docs[0])
         extra.update(
@@ -281,7 +296,7 @@ def main():
             extra["id"] = f"failover-{target}"
             status, text = request(target, "POST", f"/collections/{COLLECTION}/documents", extra)
             assert status == 201, f"write via :{target} after failover: {status} {text}"
-        expected = sorted(want + [f"failover-{new_leader}", f"failover-{follower}"])
+        expected = sorted(want["医共体"] + [f"failover-{new_leader}", f"failover-{follower}"])
         for a in rest:
             wait_for(
                 f"both new documents found on :{a}",
