@@ -324,3 +324,91 @@ fn table_aligns_cjk_by_display_width() {
         "机构    问题\n────────────\n汕尾市    36\nab         7\n"
     );
 }
+
+/// The variant notices (other formats and numbering styles) against their expected
+/// parses; the two files that are not notices are counted apart.
+#[test]
+fn variants_against_their_expected_parses() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/variants");
+    let corpus = tempfile::tempdir().expect("tempdir");
+    for e in std::fs::read_dir(&src).expect("variants") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.ends_with(".json") || name == "README.md" {
+            continue;
+        }
+        std::fs::copy(&p, corpus.path().join(name)).expect("copy");
+    }
+    let dir = common::build_index(corpus.path());
+    let engine = Engine::open(dir.path()).expect("opens");
+    let s = stats(&engine, &SearchRequest::new(""), "2026-12-03").expect("stats");
+    assert_eq!((s.totals.notices, s.totals.other_files), (9, 2));
+    assert_eq!(s.notices.len(), 9);
+    for n in &s.notices {
+        let stem = std::path::Path::new(&n.source)
+            .file_stem()
+            .and_then(|x| x.to_str())
+            .expect("stem");
+        let path = src.join(format!("{stem}.expected.json"));
+        let want: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("expected")).expect("json");
+        let problems = want["problems"].as_array().expect("problems");
+        assert_eq!(n.problems, problems.len(), "{stem}: problems");
+        let measures: u64 = problems
+            .iter()
+            .map(|p| p["measures"].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(n.measures as u64, measures, "{stem}: measures");
+        for st in Status::ALL {
+            let k = problems
+                .iter()
+                .filter(|p| p["status"] == st.as_str())
+                .count();
+            assert_eq!(n.status.get(st), k, "{stem}: {}", st.as_str());
+        }
+        let mut stated: Vec<(&str, u64)> = want["summary"]
+            .as_object()
+            .expect("summary")
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_u64()?)))
+            .collect();
+        stated.sort();
+        let mut got: Vec<(&str, u64)> = n
+            .figures
+            .iter()
+            .map(|f| (f.figure, u64::from(f.stated)))
+            .collect();
+        got.sort();
+        assert_eq!(got, stated, "{stem}: stated figures");
+    }
+    let flags = |stem: &str| -> Vec<(&'static str, Option<bool>)> {
+        s.notices
+            .iter()
+            .find(|n| n.source.contains(stem))
+            .expect("notice")
+            .figures
+            .iter()
+            .map(|f| (f.figure, f.agrees))
+            .collect()
+    };
+    assert_eq!(
+        flags("01_county_two_signers"),
+        vec![
+            ("problems_total", Some(true)),
+            ("completed", Some(true)),
+            ("basically_completed", Some(true)),
+            ("measures_total", Some(true)),
+            ("measures_done", None),
+        ]
+    );
+    assert_eq!(
+        flags("09_county_special_social"),
+        vec![
+            ("problems_total", Some(true)),
+            ("measures_total", Some(false)),
+            ("measures_done", None),
+            ("rules_made", None),
+            ("people_held_accountable", None),
+        ]
+    );
+}

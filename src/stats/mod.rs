@@ -234,8 +234,11 @@ pub struct YearStats {
 /// Totals over the selection.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
-    /// Files with at least one selected record.
+    /// Notices with at least one selected record.
     pub notices: usize,
+    /// Other files (not notices: regulations, news …) with selected paragraphs; they
+    /// are left out of the groupings.
+    pub other_files: usize,
     /// Problems.
     pub problems: usize,
     /// Measures.
@@ -520,6 +523,11 @@ pub fn stats(engine: &Engine, req: &SearchRequest, today: &str) -> Result<Stats>
         }
         let problems = n.problems.len();
         let is_notice = manifest.files.get(&source).is_some_and(|e| e.notice);
+        if !is_notice && problems == 0 {
+            totals.other_files += 1;
+            totals.paragraphs += n.paragraphs;
+            continue;
+        }
         let (figures, figures_unavailable) = match manifest.files.get(&source) {
             Some(e) if is_notice => match stated_figures(&source, &e.hash) {
                 Ok(s) => (compare(&s, problems, measures, &status), None),

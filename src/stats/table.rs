@@ -99,12 +99,20 @@ pub fn report(stats: &Stats, by: By) -> String {
     let t = &stats.totals;
     let _ = writeln!(
         out,
-        "共 {} 份通报，{} 个问题，{} 条措施，{} 个其他段落；未完成 {} 个，未到期时限 {} 个，已逾期 {} 个（截至 {}）\n({} notices, {} problems, {} measures, {} paragraphs; {} unfinished, {} open deadlines, {} overdue, as of {})\n",
+        "共 {} 份通报，{} 个问题，{} 条措施，{} 个其他段落；未完成 {} 个，未到期时限 {} 个，已逾期 {} 个（截至 {}）\n({} notices, {} problems, {} measures, {} paragraphs; {} unfinished, {} open deadlines, {} overdue, as of {})",
         t.notices, t.problems, t.measures, t.paragraphs, t.status.unfinished(),
         t.open_deadlines - t.overdue, t.overdue, stats.today,
         t.notices, t.problems, t.measures, t.paragraphs, t.status.unfinished(),
         t.open_deadlines - t.overdue, t.overdue, stats.today,
     );
+    if t.other_files > 0 {
+        let _ = writeln!(
+            out,
+            "另有 {} 个非通报文件（只有段落，不计入下表）({} other files, paragraphs only, not in the tables)",
+            t.other_files, t.other_files
+        );
+    }
+    out.push('\n');
     let mut status_cols = status_header();
     match by {
         By::Notice => {
