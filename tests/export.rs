@@ -430,6 +430,18 @@ fn completions_and_man_page() {
     let o = zhenggai(&["man"]);
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).expect("utf-8");
-    assert!(text.starts_with(".ie \\n(.g .ds Aq \\(aq") || text.contains(".TH zhenggai"));
-    assert!(text.contains("zhenggai\\-export") || text.contains("export"));
+    assert!(text.contains(".TH zhenggai 1"));
+    for section in [
+        ".SH \"ZHENGGAI SEARCH\"",
+        ".SH \"ZHENGGAI STATS\"",
+        ".SH \"ZHENGGAI EXPORT\"",
+        ".SH \"ZHENGGAI COMPLETIONS\"",
+        ".SH \"ZHENGGAI MAN\"",
+    ] {
+        assert!(text.contains(section), "man page: {section}");
+    }
+    assert!(
+        text.contains("\\-\\-format"),
+        "export options are in the page"
+    );
 }

@@ -213,12 +213,40 @@ pub fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `zhenggai man`: the man page (roff), from the clap definition.
+/// `zhenggai man`: one man page (roff) for the program and every subcommand, from
+/// the clap definition: the program's synopsis, description and options, then a
+/// section per subcommand with its synopsis, description and options.
 pub fn cmd_man() -> Result<ExitCode> {
-    let cmd = Cli::command();
+    let mut cmd = Cli::command();
+    cmd.build();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut page: Vec<u8> = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("zhenggai {}", sub.get_name());
+        let sub_man = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
+        let mut part: Vec<u8> = Vec::new();
+        sub_man.render_synopsis_section(&mut part)?;
+        sub_man.render_description_section(&mut part)?;
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            sub_man.render_options_section(&mut part)?;
+        }
+        // The subcommand's sections become subsections of its own section.
+        let part = String::from_utf8_lossy(&part).replace("\n.SH ", "\n.SS ");
+        let part = part
+            .strip_prefix(".SH ")
+            .map_or(part.clone(), |p| format!(".SS {p}"));
+        writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
+        page.extend_from_slice(part.as_bytes());
+    }
+    man.render_version_section(&mut page)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    clap_mangen::Man::new(cmd).render(&mut out)?;
+    out.write_all(&page)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
