@@ -422,3 +422,36 @@ fn variants_against_their_expected_parses() {
         ]
     );
 }
+
+/// The stated figures are read from the source file only while it has the content
+/// the index was built from; otherwise the report says why they are missing.
+#[test]
+fn stated_figures_need_the_indexed_file() {
+    let name = "003_044f5fdef5878133.txt";
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let file = corpus.path().join(name);
+    std::fs::copy(common::seeds().join(name), &file).expect("copy");
+    let dir = common::build_index(corpus.path());
+    let engine = Engine::open(dir.path()).expect("opens");
+    let report = || stats(&engine, &SearchRequest::new(""), "2026-12-03").expect("stats");
+    let s = report();
+    assert_eq!(s.notices[0].figures.len(), 5);
+    assert_eq!(s.notices[0].figures_unavailable, None);
+
+    let mut text = std::fs::read(&file).expect("read");
+    text.extend_from_slice("\n附：补充说明。\n".as_bytes());
+    std::fs::write(&file, text).expect("write");
+    let s = report();
+    assert!(s.notices[0].figures.is_empty());
+    let why = s.notices[0].figures_unavailable.clone().expect("reason");
+    assert!(why.starts_with("来源文件在建索引后已改变"), "{why}");
+    // The counts still come from the index.
+    assert_eq!((s.notices[0].problems, s.notices[0].measures), (22, 60));
+
+    std::fs::remove_file(&file).expect("remove");
+    let why = report().notices[0]
+        .figures_unavailable
+        .clone()
+        .expect("reason");
+    assert!(why.starts_with("读不到来源文件"), "{why}");
+}

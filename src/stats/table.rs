@@ -184,6 +184,15 @@ pub fn report(stats: &Stats, by: By) -> String {
                     ),
                 ));
             }
+            for n in &stats.notices {
+                if let Some(why) = &n.figures_unavailable {
+                    let _ = writeln!(
+                        out,
+                        "自述数字无法核对 (stated figures not checked): {}: {why}",
+                        n.agency_short
+                    );
+                }
+            }
             deadlines(&mut out, stats);
         }
         By::Agency => {
