@@ -2,10 +2,13 @@
 //!
 //! The library follows the data flow: [`read`] decodes files, [`parse`] turns a notice
 //! into a structured [`notice::Notice`], [`segment`] holds the analyzers, [`index`]
-//! builds and updates the tantivy index, and [`search`] answers queries. The `zhenggai`
-//! command-line tool is a thin layer over these modules.
+//! builds and updates the tantivy index, and [`search`] answers queries. [`stats`]
+//! counts problems, statuses and deadlines beside what each notice states, and
+//! [`export`] streams every record out for other engines. The `zhenggai` command-line
+//! tool is a thin layer over these modules.
 
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod index;
 pub mod notice;
@@ -13,6 +16,7 @@ pub mod parse;
 pub mod read;
 pub mod search;
 pub mod segment;
+pub mod stats;
 pub mod text;
 
 pub use error::{Error, Result};

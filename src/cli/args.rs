@@ -58,6 +58,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 统计问题、措施、整改状态、完成时限，核对通报自述数字 (counts, statuses, deadlines, stated figures)
+    Stats(super::report::StatsArgs),
+    /// 导出全部字段：jsonl、csv、opensearch、typesense (export every field of each record)
+    Export(super::report::ExportArgs),
+    /// 输出 shell 补全脚本 (print a shell completion script)
+    Completions {
+        /// bash、zsh、fish 等 (shell)
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// 输出 man 手册页 (print the man page: zhenggai man > zhenggai.1)
+    Man,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod output;
+mod report;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -107,6 +108,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             json,
         } => cmd_similar(&index, id.as_deref(), text.as_deref(), limit, json),
+        Command::Stats(a) => report::cmd_stats(&index, a),
+        Command::Export(a) => report::cmd_export(&index, a),
+        Command::Completions { shell } => report::cmd_completions(shell),
+        Command::Man => report::cmd_man(),
     }
 }
 
