@@ -13,6 +13,7 @@ pub mod parse;
 pub mod read;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod text;
 
 pub use error::{Error, Result};
