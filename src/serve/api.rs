@@ -506,13 +506,16 @@ pub struct NoticeSummary {
     pub measures: BTreeMap<String, u64>,
 }
 
+/// Counts by status name.
+type ByStatus = BTreeMap<String, u64>;
+
 /// Problems and measures of one file by status: one aggregation over its measures.
 fn status_counts(
     searcher: &tantivy::Searcher,
     fields: &Fields,
     aggs: &Aggregations,
     source: &str,
-) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), ApiError> {
+) -> Result<(ByStatus, ByStatus), ApiError> {
     let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (
             Occur::Must,
