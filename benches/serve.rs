@@ -104,8 +104,8 @@ struct Stats {
 fn stats(mut v: Vec<Duration>) -> Stats {
     v.sort();
     Stats {
-        p50: ms(percentile(&v, 0.50)),
-        p99: ms(percentile(&v, 0.99)),
+        p50: ms(percentile(&v, 50.0)),
+        p99: ms(percentile(&v, 99.0)),
         max: ms(v.last().copied().unwrap_or_default()),
     }
 }

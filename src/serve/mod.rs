@@ -107,6 +107,18 @@ fn stamp(dir: &Path) -> Stamp {
     )
 }
 
+/// Opens the index and runs one search over every record, so that the first request
+/// does not pay for loading what every search needs (the tie-break keys of each
+/// segment, the columns, the store's first blocks).
+fn open_warm(dir: &Path) -> crate::Result<Engine> {
+    let engine = Engine::open(dir)?;
+    let mut warm = crate::search::SearchRequest::new("");
+    warm.measures_only = true;
+    warm.limit = 1;
+    engine.search(&warm)?;
+    Ok(engine)
+}
+
 /// Builds the router: the page, its assets, the API and `openapi.json`.
 fn router(state: Arc<AppState>) -> Router {
     page::routes().merge(api::routes(state))
@@ -129,7 +141,7 @@ async fn watch(state: Arc<AppState>, mut seen: Stamp, mut stop: oneshot::Receive
             continue;
         }
         let dir = state.dir.clone();
-        let opened = tokio::task::spawn_blocking(move || Engine::open(&dir)).await;
+        let opened = tokio::task::spawn_blocking(move || open_warm(&dir)).await;
         match opened {
             Ok(Ok(engine)) => {
                 let n = state.replace(engine);
@@ -161,7 +173,7 @@ impl Server {
     /// a runtime on background threads. Returns once the socket is listening.
     pub fn start(index: &Path, addr: SocketAddr) -> Result<Server, ServeError> {
         let first = stamp(index);
-        let engine = Engine::open(index)?;
+        let engine = open_warm(index)?;
         let state = Arc::new(AppState {
             dir: index.to_path_buf(),
             current: RwLock::new(Arc::new(Generation {
