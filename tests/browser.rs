@@ -6,6 +6,7 @@
 //! then a missing browser is a failure. Install with
 //! `apt-get install -y chromium fonts-noto-cjk`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -36,7 +37,10 @@ fn search_page_in_headless_chromium() {
                 !ci,
                 "{program} is needed for the browser test under CI (apt-get install -y chromium fonts-noto-cjk)"
             );
-            eprintln!(
+            // Straight to the process's stderr: the harness would hide eprintln! of a
+            // passing test.
+            let _ = writeln!(
+                std::io::stderr(),
                 "NOTICE: {program} not found: browser test SKIPPED (apt-get install -y chromium fonts-noto-cjk python3)"
             );
             return;
