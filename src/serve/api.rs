@@ -145,6 +145,11 @@ async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Generation) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let _permit = state
+        .workers
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     let generation = state.current();
     tokio::task::spawn_blocking(move || work(&generation))
         .await

@@ -63,6 +63,9 @@ pub(crate) struct Generation {
 pub(crate) struct AppState {
     dir: PathBuf,
     current: RwLock<Arc<Generation>>,
+    /// Engine work running at once: two per core. Requests beyond wait their turn
+    /// here instead of each holding a thread of tokio's blocking pool.
+    pub(crate) workers: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -181,6 +184,9 @@ impl Server {
                 number: 1,
                 notices: OnceLock::new(),
             })),
+            workers: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            ),
         });
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
