@@ -17,6 +17,7 @@ pub mod read;
 pub mod search;
 pub mod segment;
 pub mod stats;
+pub mod serve;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -50,6 +50,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 在本机提供检索网页和 JSON 接口 (serve the search page and JSON API)
+    Serve(ServeArgs),
     /// 显示一条结果及其所在问题和通报 (show a hit in its context)
     Show {
         /// 结果编号 (hit id, as printed by search)
@@ -147,4 +149,11 @@ pub struct SearchArgs {
     /// 以 JSON 输出 (print JSON)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 监听地址，默认只在本机 (address to listen on; loopback by default)
+    #[arg(long, default_value = zhenggai::serve::DEFAULT_ADDR)]
+    pub addr: std::net::SocketAddr,
 }

@@ -102,6 +102,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(a) => cmd_search(&index, index_given, a),
         Command::Parse { file, json } => cmd_parse(&file, json),
         Command::Show { id, json } => cmd_show(&index, &id, json),
+        Command::Serve(a) => {
+            zhenggai::serve::run(&index, a.addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Similar {
             id,
             text,

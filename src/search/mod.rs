@@ -4,12 +4,14 @@
 pub mod group;
 pub mod literal;
 mod lookup;
+mod order;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
 
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
@@ -215,6 +217,8 @@ pub struct Engine {
     qdict: QueryDict,
     vocab: Vocabulary,
     synonyms: Synonyms,
+    /// Ties broken by (file, record number).
+    order: Arc<order::TieBreak>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -294,6 +298,7 @@ impl Engine {
             .map(|s| (file_id(s), s.clone()))
             .collect();
         Ok(Engine {
+            order: Arc::new(order::TieBreak::new(fields, &manifest)),
             vocab,
             sources,
             dir: dir.to_path_buf(),
@@ -520,14 +525,23 @@ impl Engine {
         };
         let (addrs, total): (Vec<(f32, DocAddress)>, usize) = match sort {
             Sort::Relevance => {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score();
-                searcher.search(&q, &(top, Count))?
+                let order = Arc::clone(&self.order);
+                let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+                    move |seg: &tantivy::SegmentReader| {
+                        let keys = order.keys(seg);
+                        move |doc: tantivy::DocId, score: Score| {
+                            let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
+                            (score, std::cmp::Reverse(k))
+                        }
+                    },
+                );
+                let (v, n) = searcher.search(&q, &(top, Count))?;
+                (v.into_iter().map(|((s, _), a)| (s, a)).collect(), n)
             }
             Sort::Date => {
+                let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
-                    |seg: &tantivy::SegmentReader| {
+                    move |seg: &tantivy::SegmentReader| {
                         // A column shorter than the segment (a damaged file) is
                         // not read: every record then sorts as undated.
                         let col = seg
@@ -535,9 +549,11 @@ impl Engine {
                             .u64("date")
                             .ok()
                             .filter(|c| c.num_docs() >= seg.max_doc());
+                        let keys = order.keys(seg);
                         move |doc: tantivy::DocId, score: Score| {
                             let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                            (d, score, std::cmp::Reverse(doc))
+                            let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
+                            (d, score, std::cmp::Reverse(k))
                         }
                     },
                 );
@@ -785,7 +801,19 @@ impl Engine {
         let q = BooleanQuery::new(clauses);
         let records = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let want = limit.saturating_add(1).clamp(1, records.max(1));
-        let top = searcher.search(&q, &TopDocs::with_limit(want).order_by_score())?;
+        let order = Arc::clone(&self.order);
+        let top = TopDocs::with_limit(want).tweak_score(move |seg: &tantivy::SegmentReader| {
+            let keys = order.keys(seg);
+            move |doc: tantivy::DocId, score: Score| {
+                let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
+                (score, std::cmp::Reverse(k))
+            }
+        });
+        let top: Vec<(f32, DocAddress)> = searcher
+            .search(&q, &top)?
+            .into_iter()
+            .map(|((s, _), a)| (s, a))
+            .collect();
         let mut out = Vec::new();
         for (score, addr) in top {
             let h = self.hit(&searcher, addr, score)?;

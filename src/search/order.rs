@@ -1,0 +1,116 @@
+//! A stable order for hits that tie: by source file (its path's place among the
+//! indexed paths), then record number. Without it equal scores (or equal dates)
+//! come in the order of tantivy's segments and documents, which depends on which
+//! writer thread took which batch: pages could shuffle between two builds of the
+//! same corpus.
+//!
+//! The key of every document of a segment is computed once and kept: the `file`
+//! postings give each document's file, and the stored record number of the first
+//! (and last) document of each run of one file's documents gives the numbers, since
+//! a file's records are added in order.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::index::SegmentId;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocId, DocSet, SegmentReader, TantivyDocument, TERMINATED};
+
+use crate::index::record::file_id;
+use crate::index::schema::Fields;
+use crate::index::Manifest;
+
+/// Key of a document whose file is not in the manifest: after all others.
+const UNKNOWN: u64 = u64::MAX;
+
+/// Tie-break keys, `rank of the file's path << 32 | record number`, per segment.
+pub(crate) struct TieBreak {
+    fields: Fields,
+    /// Place of each file (by [`file_id`]) among the manifest's paths, in order.
+    ranks: HashMap<u64, u64>,
+    segments: Mutex<HashMap<SegmentId, Arc<Vec<u64>>>>,
+}
+
+impl TieBreak {
+    /// Keys for the files of `manifest`.
+    pub(crate) fn new(fields: Fields, manifest: &Manifest) -> Self {
+        let ranks = manifest
+            .files
+            .keys()
+            .enumerate()
+            .map(|(i, path)| (file_id(path), i as u64))
+            .collect();
+        TieBreak {
+            fields,
+            ranks,
+            segments: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The key of every document of `seg`, by doc id (computed on first use).
+    pub(crate) fn keys(&self, seg: &SegmentReader) -> Arc<Vec<u64>> {
+        let id = seg.segment_id();
+        if let Some(k) = self.lock().get(&id) {
+            return Arc::clone(k);
+        }
+        let keys = Arc::new(self.compute(seg).unwrap_or_default());
+        self.lock().insert(id, Arc::clone(&keys));
+        keys
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<Vec<u64>>>> {
+        match self.segments.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    fn compute(&self, seg: &SegmentReader) -> tantivy::Result<Vec<u64>> {
+        let mut keys = vec![UNKNOWN; seg.max_doc() as usize];
+        let inverted = seg.inverted_index(self.fields.file)?;
+        let store = seg.get_store_reader(16)?;
+        let n_of = |doc: DocId| -> tantivy::Result<u64> {
+            let d: TantivyDocument = store.get(doc)?;
+            Ok(d.get_first(self.fields.n)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0))
+        };
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let Ok(bytes) = <[u8; 8]>::try_from(terms.key()) else {
+                continue;
+            };
+            let Some(&rank) = self.ranks.get(&u64::from_be_bytes(bytes)) else {
+                continue;
+            };
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut docs = Vec::new();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                docs.push(doc);
+                doc = postings.advance();
+            }
+            // Runs of consecutive documents: numbered consecutively unless the first
+            // and last say otherwise, then each is read.
+            for run in docs.chunk_by(|a, b| a + 1 == *b) {
+                let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
+                    continue;
+                };
+                let n0 = n_of(first)?;
+                let linear = n_of(last)? == n0 + (last - first) as u64;
+                for &d in run {
+                    let n = if linear {
+                        n0 + (d - first) as u64
+                    } else {
+                        n_of(d)?
+                    };
+                    if let Some(k) = keys.get_mut(d as usize) {
+                        *k = rank << 32 | n.min(u32::MAX as u64);
+                    }
+                }
+            }
+        }
+        Ok(keys)
+    }
+}
