@@ -16,8 +16,8 @@ pub mod parse;
 pub mod read;
 pub mod search;
 pub mod segment;
-pub mod stats;
 pub mod serve;
+pub mod stats;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -6,115 +6,14 @@
 //! `problems[].title ×12   e.g. notice 3: problems[5].title: expected "…" got "…"`.
 //! `cargo test --test generator -- --nocapture` shows the report of passing layouts too.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use zhenggai::generate::{generate_layout, generate_notice, Layout};
 use zhenggai::notice::Notice;
-use zhenggai::text::fold;
 
-/// The lines of `text` whose content the parse did not keep.
-///
-/// Stand-in for `zhenggai::parse::unkept_lines` (same signature, being added to the
-/// parser): switch [`unkept`] over to it when it lands. A line is kept when each piece of
-/// it (cut at punctuation, labels, ordinals and dates left out) appears in the title,
-/// agency, a category or item, a problem title or status phrase, or in a measure or
-/// paragraph starting at that line or up to three lines before.
-fn local_unkept_lines(text: &str, notice: &Notice) -> Vec<usize> {
-    const LABELS: [&str; 16] = [
-        "整改情况",
-        "整改结果",
-        "整改状态",
-        "整改进度",
-        "完成情况",
-        "整改时限",
-        "完成时限",
-        "责任单位",
-        "责任领导",
-        "发布时间",
-        "发布日期",
-        "来源",
-        "时间",
-        "当前位置",
-        "问题",
-        "整改措施",
-    ];
-    let mut global = String::new();
-    let mut add = |s: &str| {
-        global.push_str(&fold(s));
-        global.push('\u{1}');
-    };
-    for s in notice
-        .title
-        .iter()
-        .chain(&notice.agency)
-        .chain(&notice.co_agencies)
-    {
-        add(s);
-    }
-    for c in &notice.categories {
-        add(&c.title);
-        c.items.iter().for_each(|i| add(i));
-    }
-    for p in &notice.problems {
-        add(&p.title);
-        p.status_text.iter().for_each(|t| add(t));
-    }
-    let mut at: HashMap<usize, String> = HashMap::new();
-    let mut put = |line: usize, s: &str| {
-        let e = at.entry(line).or_default();
-        e.push_str(&fold(s));
-        e.push('\u{1}');
-    };
-    for p in &notice.problems {
-        p.measures.iter().for_each(|m| put(m.line, &m.text));
-    }
-    notice.paragraphs.iter().for_each(|p| put(p.line, &p.text));
-    let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let folded = fold(raw.trim());
-        if folded.is_empty() || folded.starts_with("当前位置") || folded.starts_with("扫一扫")
-        {
-            continue;
-        }
-        let near = |piece: &str| {
-            (line.saturating_sub(3)..=line).any(|l| at.get(&l).is_some_and(|t| t.contains(piece)))
-        };
-        let dropped = folded
-            .split(|c: char| {
-                c.is_whitespace()
-                    || c.is_ascii_punctuation()
-                    || "，。；：、“”‘’（）【】《》！？—".contains(c)
-            })
-            .map(|piece| {
-                // Ordinals (`一是`) and labels are not content the parse has to keep.
-                let body = piece.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
-                let body = if body.len() < piece.len() {
-                    body.strip_prefix('是').unwrap_or(piece)
-                } else {
-                    piece
-                };
-                LABELS
-                    .iter()
-                    .fold(body, |b, l| b.strip_prefix(l).unwrap_or(b))
-            })
-            .filter(|piece| {
-                piece.chars().count() >= 2
-                    && !piece
-                        .chars()
-                        .all(|c| c.is_ascii() || "年月日个第".contains(c))
-            })
-            .any(|piece| !global.contains(piece) && !near(piece));
-        if dropped {
-            out.push(line);
-        }
-    }
-    out
-}
-
-/// The nothing-dropped check used by the tests (see [`local_unkept_lines`]).
+/// The nothing-dropped check used by the tests.
 fn unkept(text: &str, notice: &Notice) -> Vec<usize> {
-    local_unkept_lines(text, notice)
+    zhenggai::parse::unkept_lines(text, notice)
 }
 
 /// Notices generated per layout.

@@ -33,7 +33,7 @@ fn truth_by(keep: impl Fn(&zhenggai::index::record::Record) -> bool) -> BTreeSet
         for entry in std::fs::read_dir(common::seeds()).expect("seeds") {
             let path = entry.expect("entry").path();
             let src = zhenggai::read::read_file(&path).expect("read");
-            let source = path.to_string_lossy().into_owned();
+            let source = zhenggai::index::files::key_for(&common::seeds(), &path);
             let notice = zhenggai::parse::parse(&source, &src.text);
             out.extend(records(&notice, &source));
         }

@@ -219,6 +219,16 @@ fn cmd_index(index: &Path, a: IndexArgs) -> Result<ExitCode> {
     for (path, reason) in &report.errors {
         eprintln!("无法读取 (unreadable): {}: {reason}", path.display());
     }
+    if !report.mismatched.is_empty() && !a.quiet {
+        eprintln!(
+            "{} 份通报解析出的数字与通报自述的不一致，可能有误读 ({} notices whose parsed counts differ from their stated figures):",
+            report.mismatched.len(),
+            report.mismatched.len()
+        );
+        for (path, diffs) in &report.mismatched {
+            eprintln!("  {}: {}", path.display(), diffs.join("；"));
+        }
+    }
     if !a.quiet {
         eprintln!("{}", output::report_line(&report, index));
     }
@@ -345,6 +355,9 @@ fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode
     };
     let results = engine.search(&req)?;
     write_results(&req, &results, a.json)?;
+    if let Some(note) = req.window_note(results.total) {
+        eprintln!("{note}");
+    }
     if results.total == 0 {
         if !a.json {
             eprintln!("没有找到匹配的措施 (no matching measures)");
@@ -390,8 +403,7 @@ fn cmd_parse(file: &Path, json: bool) -> Result<ExitCode> {
 
 fn cmd_show(index: &Path, id: &str, json: bool) -> Result<ExitCode> {
     let engine = open_engine(index)?;
-    let hit = engine.get(id)?;
-    let all = engine.records_of(&hit.source)?;
+    let (hit, all) = engine.show(id)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     output::print_show(&mut out, &hit, &all, json)?;

@@ -196,6 +196,12 @@ pub fn gold_json(n: &Notice) -> Value {
                 Value::Array(src.measures.iter().map(|m| Value::from(m.line)).collect());
         }
     }
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert(
+            "discrepancies".into(),
+            serde_json::to_value(n.discrepancies()).unwrap_or(Value::Null),
+        );
+    }
     v
 }
 
@@ -213,6 +219,13 @@ pub fn print_notice(out: &mut impl Write, n: &Notice) -> io::Result<()> {
         return Ok(());
     }
     writeln!(out, "标题：{}", or(&n.title))?;
+    for d in n.discrepancies() {
+        writeln!(
+            out,
+            "⚠ 解析结果与通报自述不一致，可能有误读 (parsed counts differ from the stated figures): {}",
+            d.describe()
+        )?;
+    }
     writeln!(
         out,
         "机构：{}（{}，{}，{}）",

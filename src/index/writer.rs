@@ -118,8 +118,12 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Files (by key) that could not be read or indexed, with the reason.
     pub errors: Vec<(PathBuf, String)>,
-    /// Files indexed with a caveat (bytes that could not be decoded), with it.
+    /// Files indexed with a caveat (bytes that could not be decoded, a guessed
+    /// encoding), with it.
     pub warnings: Vec<(PathBuf, String)>,
+    /// Notices read this run whose parsed counts differ from the figures they state
+    /// about themselves (see [`Notice::discrepancies`]): they may be mis-read.
+    pub mismatched: Vec<(PathBuf, Vec<String>)>,
     /// Whether the index was built from scratch.
     pub rebuilt: bool,
     /// Why the previous index could not be updated and was rebuilt (damage found).
@@ -222,9 +226,13 @@ fn read_and_parse(file: &CorpusFile, known: Option<&str>) -> Parsed {
             entry.region = notice.region.clone().unwrap_or_default();
             entry.level = notice.level.clone().unwrap_or_default();
             entry.inspection = notice.inspection.kind.clone().unwrap_or_default();
-            let warning = src.lossy.then(|| {
-                "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
-            });
+            let warning = if !src.warnings.is_empty() {
+                Some(src.warnings.join("；"))
+            } else {
+                src.lossy.then(|| {
+                    "部分字节无法解码，已用 U+FFFD 替代 (some bytes could not be decoded and were replaced)".to_string()
+                })
+            };
             Parsed {
                 unchanged: false,
                 source,
@@ -576,6 +584,13 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
             report.files_indexed += 1;
             if notice.is_notice {
                 report.notices += 1;
+                let diffs = notice.discrepancies();
+                if !diffs.is_empty() {
+                    report.mismatched.push((
+                        PathBuf::from(&source),
+                        diffs.iter().map(|d| d.describe()).collect(),
+                    ));
+                }
             }
             report.problems += notice.problems.len();
             for r in &records {
