@@ -11,7 +11,7 @@ use serde_json::Value;
 use zhenggai::serve::Server;
 
 /// The seeds indexed under their relative path `seeds/…`, so that record ids are the
-/// ones the README shows (`07a3a92e-25`), and a server on it for the whole binary.
+/// ones the command line gives (`07a3a92e-29`), and a server on it for the whole binary.
 fn seeds_server() -> SocketAddr {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     static SERVER: OnceLock<Server> = OnceLock::new();
@@ -118,7 +118,7 @@ fn health_counts_the_index() {
     assert_eq!(v["status"], "ok");
     assert_eq!(v["files"], 5);
     assert_eq!(v["notices"], 5);
-    assert_eq!(v["records"], 392);
+    assert_eq!(v["records"], 463);
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn search_answers_like_the_command_line() {
     assert_eq!(v["total"], 8);
     assert_eq!(v["offset"], 0);
     assert_eq!(v["limit"], 3);
-    assert_eq!(ids(&v), ["07a3a92e-25", "da269975-24", "07a3a92e-21"]);
+    assert_eq!(ids(&v), ["07a3a92e-29", "da269975-29", "24828685-9"]);
     let hit = &v["hits"][0];
     // Every field of `search --json`.
     for key in [
@@ -201,7 +201,8 @@ fn search_answers_like_the_command_line() {
     assert_eq!(done["total"], 2);
     assert_eq!(done["hits"], serde_json::json!([]));
     let cars = search(addr, &format!("q={}&level={}", enc("公务用车"), enc("市")));
-    assert_eq!(cars["total"], 6);
+    // Six measures and the section heading 关于“公务用车管理较为混乱”方面.
+    assert_eq!(cars["total"], 7);
     let county = search(addr, &format!("q={}&agency={}", enc("医共体"), enc("闽清")));
     assert_eq!(county["total"], 4);
     let all_years = search(
@@ -215,7 +216,8 @@ fn search_answers_like_the_command_line() {
         Some("2025")
     );
     let only_filter = search(addr, &format!("agency={}&limit=0", enc("怀化")));
-    assert_eq!(only_filter["total"], 72);
+    // Every record of the 怀化 notice: 60 measures and 21 paragraphs.
+    assert_eq!(only_filter["total"], 81);
 }
 
 #[test]
@@ -254,7 +256,7 @@ fn bad_parameters_are_named() {
             .as_str()
             .is_some_and(|m| !m.is_empty()));
     }
-    let r = get(addr, "/api/similar/07a3a92e-25?limit=1000");
+    let r = get(addr, "/api/similar/07a3a92e-29?limit=1000");
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"]["parameter"], "limit");
     let r = get(addr, "/api/notices?x=1");
@@ -269,10 +271,10 @@ fn bad_parameters_are_named() {
 #[test]
 fn records_similar_and_notices() {
     let addr = seeds_server();
-    let r = get(addr, "/api/records/07a3a92e-25");
+    let r = get(addr, "/api/records/07a3a92e-29");
     assert_eq!(r.status, 200);
     let v = r.json();
-    assert_eq!(v["hit"]["id"], "07a3a92e-25");
+    assert_eq!(v["hit"]["id"], "07a3a92e-29");
     assert_eq!(v["notice"], "07a3a92e");
     let siblings: Vec<&str> = v["problem_records"]
         .as_array()
@@ -283,21 +285,21 @@ fn records_similar_and_notices() {
     assert_eq!(
         siblings,
         [
-            "07a3a92e-23",
-            "07a3a92e-24",
-            "07a3a92e-25",
-            "07a3a92e-26",
             "07a3a92e-27",
-            "07a3a92e-28"
+            "07a3a92e-28",
+            "07a3a92e-29",
+            "07a3a92e-30",
+            "07a3a92e-31",
+            "07a3a92e-32"
         ]
     );
 
-    let s = get(addr, "/api/similar/07a3a92e-25?limit=3").json();
-    assert_eq!(s["id"], "07a3a92e-25");
+    let s = get(addr, "/api/similar/07a3a92e-29?limit=3").json();
+    assert_eq!(s["id"], "07a3a92e-29");
     assert_eq!(s["total"], 3);
     for h in s["hits"].as_array().expect("hits") {
         assert_ne!(h["agency_short"], "汕尾市卫生健康局", "other agencies only");
-        assert_ne!(h["id"], "07a3a92e-25");
+        assert_ne!(h["id"], "07a3a92e-29");
     }
 
     let n = get(addr, "/api/notices").json();
@@ -329,7 +331,7 @@ fn records_similar_and_notices() {
 
     let one = get(addr, "/api/notices/07a3a92e").json();
     assert_eq!(one["notice"]["id"], "07a3a92e");
-    assert_eq!(one["records"].as_array().map(Vec::len), Some(132));
+    assert_eq!(one["records"].as_array().map(Vec::len), Some(152));
     assert_eq!(one["parsed"]["agency"], "中共汕尾市卫生健康局党组");
     assert_eq!(one["parse_error"], Value::Null);
 }
@@ -449,6 +451,15 @@ fn notice_text_comes_back_as_written() {
         .any(|h| h["problem"]
             .as_str()
             .is_some_and(|p| p.contains("<script>alert('x')</script>"))));
+    // The notice's file is found under the indexed corpus (its key is the corpus
+    // folder's name and the file name), wherever the server runs from.
+    let id = get(server.addr(), "/api/notices").json()["notices"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let one = get(server.addr(), &format!("/api/notices/{id}")).json();
+    assert_eq!(one["parse_error"], Value::Null, "{}", one["parse_error"]);
+    assert_eq!(one["parsed"]["agency"], "中共测试县卫生健康局党组");
     server.stop();
 }
 

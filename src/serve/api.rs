@@ -626,16 +626,50 @@ async fn notices(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
     json_response(&v)
 }
 
+/// Where the file whose key is `key` lies: a key is the corpus folder's name and
+/// the path inside it (see [`crate::index::files`]), so it is found under the
+/// corpus the manifest records, not under the server's working directory. A key
+/// that does not read back as a plain path (escaped bytes) is taken as it is.
+fn source_path(corpus: Option<&str>, key: &str) -> std::path::PathBuf {
+    let as_is = || std::path::PathBuf::from(key);
+    let Some(root) = corpus.map(std::path::Path::new) else {
+        return as_is();
+    };
+    let name = root
+        .file_name()
+        .map(crate::index::files::escape_name)
+        .unwrap_or_default();
+    if root.is_file() {
+        return if key == name {
+            root.to_path_buf()
+        } else {
+            as_is()
+        };
+    }
+    let rest = if name.is_empty() {
+        Some(key)
+    } else {
+        key.strip_prefix(name.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+    };
+    match rest {
+        Some(rest) if !rest.contains('\\') => rest
+            .split('/')
+            .fold(root.to_path_buf(), |p, part| p.join(part)),
+        _ => as_is(),
+    }
+}
+
 /// The notice as the parser reads it now, if its file is still the one indexed (same
 /// content hash); `None` otherwise, with the reason.
-fn parsed_notice(source: &str, hash: &str) -> Result<Notice, String> {
-    let path = std::path::Path::new(source);
+fn parsed_notice(corpus: Option<&str>, source: &str, hash: &str) -> Result<Notice, String> {
+    let path = source_path(corpus, source);
     let bytes =
-        std::fs::read(path).map_err(|e| format!("无法读取原文件 (source unreadable): {e}"))?;
+        std::fs::read(&path).map_err(|e| format!("无法读取原文件 (source unreadable): {e}"))?;
     if format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)) != hash {
         return Err("原文件在建索引后已改动 (source changed since indexing)".into());
     }
-    let text = crate::read::decode_vec(path, bytes).map_err(|e| e.to_string())?;
+    let text = crate::read::decode_vec(&path, bytes).map_err(|e| e.to_string())?;
     Ok(crate::parse::parse(source, &text.text))
 }
 
@@ -657,7 +691,8 @@ async fn notice(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> A
             .engine
             .records_of(&summary.source)
             .map_err(|e| ApiError::internal(e.to_string()))?;
-        let (parsed, parse_error) = match parsed_notice(&summary.source, &entry.hash) {
+        let corpus = g.engine.manifest().corpus.as_deref();
+        let (parsed, parse_error) = match parsed_notice(corpus, &summary.source, &entry.hash) {
             Ok(n) => (Some(n), None),
             Err(e) => (None, Some(e)),
         };

@@ -92,22 +92,32 @@ impl AppState {
     }
 }
 
-/// What tells that the index changed: size and modification time of the files an
-/// index commit rewrites (the generation pointer, if there is one, the manifest and
-/// tantivy's `meta.json`).
+/// What tells that the index changed: the live generation (the folder `CURRENT`
+/// names, through [`crate::index::store::resolve`]), and size and modification time
+/// of the files an index commit writes (the pointer itself, and the generation's
+/// manifest and tantivy's `meta.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Stamp(Vec<Option<(u64, SystemTime)>>);
+struct Stamp {
+    generation: PathBuf,
+    files: Vec<Option<(u64, SystemTime)>>,
+}
 
 fn stamp(dir: &Path) -> Stamp {
-    Stamp(
-        ["CURRENT", crate::index::MANIFEST, "meta.json"]
+    let live = crate::index::store::resolve(dir);
+    let meta = |path: PathBuf| {
+        let m = std::fs::metadata(path).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    };
+    let mut files = vec![meta(dir.join(crate::index::store::CURRENT))];
+    files.extend(
+        [crate::index::MANIFEST, "meta.json"]
             .iter()
-            .map(|name| {
-                let m = std::fs::metadata(dir.join(name)).ok()?;
-                Some((m.len(), m.modified().ok()?))
-            })
-            .collect(),
-    )
+            .map(|name| meta(live.join(name))),
+    );
+    Stamp {
+        generation: live,
+        files,
+    }
 }
 
 /// Opens the index and runs one search over every record, so that the first request
