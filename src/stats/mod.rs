@@ -11,7 +11,7 @@
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -332,18 +332,97 @@ pub fn check_date(s: &str) -> Result<String> {
     }
 }
 
-/// The stated figures of the file at `source`, if it still has the content the
-/// index holds (`hash`, as in the manifest).
-fn stated_figures(source: &str, hash: &str) -> std::result::Result<Summary, String> {
-    let path = Path::new(source);
+/// The path of the file whose key is `key` in an index built from `corpus` (the
+/// absolute corpus root the manifest records): the key is the root's folder name
+/// followed by the path below it, names escaped as in
+/// [`crate::index::files::escape_name`]. `None` when the key does not lie under
+/// that root.
+fn source_path(corpus: &Path, key: &str) -> Option<PathBuf> {
+    let prefix = corpus
+        .file_name()
+        .map(crate::index::files::escape_name)
+        .unwrap_or_default();
+    if key == prefix {
+        // The corpus is a single file.
+        return Some(corpus.to_path_buf());
+    }
+    let rest = if prefix.is_empty() {
+        key
+    } else {
+        key.strip_prefix(&prefix)?.strip_prefix('/')?
+    };
+    let mut path = corpus.to_path_buf();
+    for name in rest.split('/') {
+        path.push(unescape_name(name)?);
+    }
+    Some(path)
+}
+
+/// The name [`crate::index::files::escape_name`] made `name` from.
+fn unescape_name(name: &str) -> Option<std::ffi::OsString> {
+    let mut bytes = Vec::with_capacity(name.len());
+    let mut rest = name.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match rest {
+            [b'\\', tail @ ..] => {
+                bytes.push(b'\\');
+                rest = tail;
+            }
+            [b'x', h, l, tail @ ..] => {
+                let hex = [*h, *l];
+                bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+                rest = tail;
+            }
+            _ => return None,
+        }
+    }
+    if name.is_empty() || name == "." || name == ".." {
+        return None;
+    }
+    os_string(bytes)
+}
+
+#[cfg(unix)]
+fn os_string(bytes: Vec<u8>) -> Option<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStringExt;
+    Some(std::ffi::OsString::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn os_string(bytes: Vec<u8>) -> Option<std::ffi::OsString> {
+    String::from_utf8(bytes).ok().map(Into::into)
+}
+
+/// The stated figures of the file with the key `source` in an index built from
+/// `corpus`, if it still has the content the index holds (`hash`, as in the
+/// manifest).
+fn stated_figures(
+    corpus: Option<&str>,
+    source: &str,
+    hash: &str,
+) -> std::result::Result<Summary, String> {
+    let corpus = corpus.ok_or_else(|| {
+        format!(
+            "索引未记录语料目录 (the index does not record its corpus, so {source} cannot be read)"
+        )
+    })?;
+    let path = source_path(Path::new(corpus), source).ok_or_else(|| {
+        format!("来源文件不在语料目录下 ({source} is not under the corpus {corpus})")
+    })?;
+    let shown = path.display();
     let bytes =
-        std::fs::read(path).map_err(|e| format!("读不到来源文件 (cannot read {source}: {e})"))?;
+        std::fs::read(&path).map_err(|e| format!("读不到来源文件 (cannot read {shown}: {e})"))?;
     if format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)) != hash {
         return Err(format!(
-            "来源文件在建索引后已改变 ({source} changed since it was indexed)"
+            "来源文件在建索引后已改变 ({shown} changed since it was indexed)"
         ));
     }
-    let src = crate::read::read_file(path).map_err(|e| e.to_string())?;
+    let src = crate::read::decode_vec(&path, bytes).map_err(|e| e.to_string())?;
     Ok(crate::parse::parse(source, &src.text).summary)
 }
 
@@ -529,10 +608,12 @@ pub fn stats(engine: &Engine, req: &SearchRequest, today: &str) -> Result<Stats>
             continue;
         }
         let (figures, figures_unavailable) = match manifest.files.get(&source) {
-            Some(e) if is_notice => match stated_figures(&source, &e.hash) {
-                Ok(s) => (compare(&s, problems, measures, &status), None),
-                Err(why) => (Vec::new(), Some(why)),
-            },
+            Some(e) if is_notice => {
+                match stated_figures(manifest.corpus.as_deref(), &source, &e.hash) {
+                    Ok(s) => (compare(&s, problems, measures, &status), None),
+                    Err(why) => (Vec::new(), Some(why)),
+                }
+            }
             _ => (Vec::new(), None),
         };
         let ns = NoticeStats {
@@ -617,4 +698,28 @@ pub fn stats(engine: &Engine, req: &SearchRequest, today: &str) -> Result<Stats>
         statuses,
         years: years.into_values().rev().collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_resolve_against_the_corpus_root() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let seeds = dir.path().join("seeds");
+        std::fs::create_dir_all(seeds.join("子目录")).expect("mkdir");
+        for rel in ["a.txt", "子目录/b\\c.txt"] {
+            let file = seeds.join(rel);
+            std::fs::write(&file, "x").expect("write");
+            let key = crate::index::files::key_for(&seeds, &file);
+            assert_eq!(source_path(&seeds, &key), Some(file), "{key}");
+        }
+        let one = seeds.join("a.txt");
+        let key = crate::index::files::key_for(&one, &one);
+        assert_eq!(source_path(&one, &key), Some(one.clone()));
+        assert_eq!(source_path(&seeds, "other/a.txt"), None);
+        assert_eq!(source_path(&seeds, "seeds/../a.txt"), None);
+        assert_eq!(source_path(&seeds, "seeds/bad\\q.txt"), None);
+    }
 }
