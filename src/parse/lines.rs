@@ -97,7 +97,8 @@ pub enum ItemKind {
     Meta(String, String),
     /// Body text as written.
     Body(String),
-    /// Closing boilerplate (欢迎广大干部群众…监督, 联系电话…): ends the last problem.
+    /// Closing boilerplate (下一步,… plans, 欢迎广大干部群众…监督, 联系电话…): ends the last
+    /// problem.
     Trailer(String),
 }
 
@@ -117,7 +118,7 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:欢迎广大|欢迎社会各界|如有意见|联系人\s*:|联系电话|联系方式|电子邮箱|邮政编码|邮编\s*:|通信地址|通讯地址|邮政信箱|监督电话|举报电话)")
+    Regex::new(r"^(?:下一步\s*[,:]|欢迎广大|欢迎社会各界|如有意见|联系人\s*:|联系电话|联系方式|电子邮箱|邮政编码|邮编\s*:|通信地址|通讯地址|邮政信箱|监督电话|举报电话)")
         .expect("static regex")
 });
 static META: LazyLock<Regex> = LazyLock::new(|| {
@@ -190,7 +191,7 @@ const NOISE_FIRST: [char; 22] = [
     '当', '您', '首', '扫', '打', '关', '【', '[', '分', '微', '字', '浏', '访', '阅', '责', '■',
     '编', '上', '下', '相', '网', '版',
 ];
-const TRAILER_FIRST: [char; 8] = ['欢', '如', '联', '电', '邮', '通', '监', '举'];
+const TRAILER_FIRST: [char; 9] = ['下', '欢', '如', '联', '电', '邮', '通', '监', '举'];
 const META_FIRST: [char; 10] = ['信', '索', '发', '成', '时', '来', '主', '文', '公', '日'];
 const STATUS_LABEL_FIRST: [char; 4] = ['整', '完', '进', '目'];
 const MEASURE_LABEL_FIRST: [char; 4] = ['整', '落', '具', '主'];

@@ -223,8 +223,12 @@ fn parse_structure(file: &str, text: &str) -> Notice {
         .first()
         .filter(|s| s.heading.is_none())
         .map(|s| {
+            // Only what comes before the first heading: a closing paragraph after the
+            // problems of a notice without sections is no introduction.
+            let first_node = s.nodes.iter().map(|n| n.line).min().unwrap_or(usize::MAX);
             s.body
                 .iter()
+                .filter(|p| p.line < first_node)
                 .map(|p| fold_parse(&p.text))
                 .collect::<Vec<_>>()
                 .join("\n")
