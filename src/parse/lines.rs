@@ -97,6 +97,9 @@ pub enum ItemKind {
     Meta(String, String),
     /// Body text as written.
     Body(String),
+    /// A status label without a status phrase (`整改情况:一是…`) at the start of a line:
+    /// the text after it follows as its own item.
+    Label,
     /// Closing boilerplate (下一步,… plans, 欢迎广大干部群众…监督, 联系电话…): ends the last
     /// problem.
     Trailer(String),
@@ -856,6 +859,12 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 body_from += skip;
             } else if let Some(m2) = find_if(&MEASURE_LABEL, &MEASURE_LABEL_FIRST, piece.norm) {
                 body_from = m2.end();
+                if piece.raw.len() == line.trim().raw.len() {
+                    out.push(Item {
+                        line: line_no,
+                        kind: ItemKind::Label,
+                    });
+                }
             }
         } else if let Some(m) = find_if(&MEASURE_LABEL, &MEASURE_LABEL_FIRST, piece.norm) {
             body_from = m.end();

@@ -547,7 +547,7 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
         if let ItemKind::Body(b) = &it.kind {
             let next_is_status = matches!(
                 items.get(k + 1).map(|i| &i.kind),
-                Some(ItemKind::Status { .. })
+                Some(ItemKind::Status { .. } | ItemKind::Label)
             );
             let top_implicit = stack
                 .last()
