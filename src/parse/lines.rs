@@ -526,6 +526,19 @@ impl Numbering {
 }
 
 /// Splits the first sentence (up to 。！？ outside quotes and book titles) from the rest.
+/// Whether the text after a labelled problem's first sentence is one more short
+/// sentence of the problem statement, not a measure or a status.
+fn continues_title(rest: &str) -> bool {
+    let t = rest.trim().trim_end_matches('。');
+    let n = t.chars().count();
+    (2..=40).contains(&n)
+        && !t.contains(['。', ':', '：', ';', '；'])
+        && !t.contains("一是")
+        && !opens_measures(rest)
+        && status_phrase(t).is_none()
+        && bracketed_status(t).is_none()
+}
+
 fn first_sentence(s: &str) -> (String, Option<String>) {
     let mut depth = 0i32;
     for (i, c) in s.char_indices() {
@@ -995,7 +1008,17 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         let this = this.trim();
         match kind_start {
             Some((style, n, label, _)) => {
-                let (title, rest) = first_sentence(this.raw);
+                let (mut title, mut rest) = first_sentence(this.raw);
+                // A labelled problem (`第二个问题:X。Y。`) states the problem in one or two
+                // short sentences: a second short one without measures is still the title.
+                if style == Style::Wenti && rest.as_deref().is_some_and(continues_title) {
+                    title = this
+                        .raw
+                        .trim()
+                        .trim_end_matches(['。', '；', ';'])
+                        .to_string();
+                    rest = None;
+                }
                 let closed =
                     rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
                 // EXPLICIT_TITLE starts with 针对 or 关于, which folding leaves alone.
