@@ -531,7 +531,7 @@ impl Numbering {
 fn continues_title(rest: &str) -> bool {
     let t = rest.trim().trim_end_matches('。');
     let n = t.chars().count();
-    (2..=40).contains(&n)
+    (2..=60).contains(&n)
         && !t.contains(['。', ':', '：', ';', '；'])
         && !t.contains("一是")
         && !opens_measures(rest)
