@@ -1133,7 +1133,19 @@ fn extract_problems(sections: &[Section], notice: &mut Notice, traditional: bool
                 let joined = measures::join_broken(&paras);
                 let (m, lead) = measures::split(&joined);
                 measures = m;
-                measures.extend(sub_measures);
+                // Points after a measure that announces them (`…整改情况如下:`) are
+                // numbering nested inside that measure, not measures of their own.
+                match measures.last_mut() {
+                    Some(last)
+                        if !sub_measures.is_empty()
+                            && last.text.trim_end().ends_with([':', '：']) =>
+                    {
+                        for sm in sub_measures {
+                            last.text.push_str(&sm.text);
+                        }
+                    }
+                    _ => measures.extend(sub_measures),
+                }
                 for p in lead.into_iter().chain(sub_heads) {
                     notice.paragraphs.push(Paragraph {
                         text: p.text,
