@@ -188,27 +188,3 @@ fn benchmark_notices_are_unchanged() {
         (0x2db0_f561_7e71_c810, 7_446_613)
     );
 }
-
-#[test]
-#[ignore]
-fn dump_tmp() {
-    let l = std::env::var("L").unwrap();
-    let i: u64 = std::env::var("I").unwrap().parse().unwrap();
-    let layout = *Layout::ALL.iter().find(|x| x.name() == l).unwrap();
-    let (text, _truth) = generate_layout(SEED, i, layout);
-    println!("{text}");
-    let notice = zhenggai::parse::parse("generated.txt", &text);
-    println!("{:#?}", notice.inspection);
-    for p in &notice.problems {
-        println!(
-            "P cat={:?} title={} status={:?} measures={}",
-            p.category,
-            p.title,
-            p.status,
-            p.measures.len()
-        );
-    }
-    for d in _truth.diff(&notice) {
-        println!("DIFF {d}");
-    }
-}
