@@ -97,7 +97,11 @@ pub enum ItemKind {
     Meta(String, String),
     /// Body text as written.
     Body(String),
-    /// Closing boilerplate (欢迎广大干部群众…监督, 联系电话…): ends the last problem.
+    /// A status label without a status phrase (`整改情况:一是…`) at the start of a line:
+    /// the text after it follows as its own item.
+    Label,
+    /// Closing boilerplate (下一步,… plans, 欢迎广大干部群众…监督, 联系电话…): ends the last
+    /// problem.
     Trailer(String),
 }
 
@@ -117,7 +121,7 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:欢迎广大|欢迎社会各界|如有意见|联系人\s*:|联系电话|联系方式|电子邮箱|邮政编码|邮编\s*:|通信地址|通讯地址|邮政信箱|监督电话|举报电话)")
+    Regex::new(r"^(?:下一步\s*[,:]|欢迎广大|欢迎社会各界|如有意见|联系人\s*:|联系电话|联系方式|电子邮箱|邮政编码|邮编\s*:|通信地址|通讯地址|邮政信箱|监督电话|举报电话)")
         .expect("static regex")
 });
 static META: LazyLock<Regex> = LazyLock::new(|| {
@@ -149,7 +153,7 @@ static HEAD_DI_WENTI: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Unnumbered problem headings: `针对“X”问题`, `针对推进X不力问题`, `关于X问题的整改`.
 static HEAD_ZHENDUI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题|^针对[^。,;]{2,60}?问题(?:的?整改(?:情况|落实情况)?)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$|^关于[^。,;]{2,60}?问题的?整改(?:情况|落实情况)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$"#).expect("static regex")
+    Regex::new(r#"^针对\s*[“"「『].+?[”"」』]\s*(?:等)?\s*(?:的)?问题|^针对[^。,;]{2,60}?问题(?:的?整改(?:情况|落实情况)?)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$|^关于[^。;]{2,80}?问题的?整改(?:情况|落实情况)?\s*(?:[【\[(][^】\])]{2,8}[】\])])?\s*[。:]?\s*$"#).expect("static regex")
 });
 static EXPLICIT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:针对|关于)\s*[“"「『].+?[”"」』]\s*(?:等|方面)?\s*(?:的)?问题|^(?:针对|关于).+问题的?整改|^针对[^。,;]{2,60}?问题\s*[。:]?\s*$"#)
@@ -190,7 +194,7 @@ const NOISE_FIRST: [char; 22] = [
     '当', '您', '首', '扫', '打', '关', '【', '[', '分', '微', '字', '浏', '访', '阅', '责', '■',
     '编', '上', '下', '相', '网', '版',
 ];
-const TRAILER_FIRST: [char; 8] = ['欢', '如', '联', '电', '邮', '通', '监', '举'];
+const TRAILER_FIRST: [char; 9] = ['下', '欢', '如', '联', '电', '邮', '通', '监', '举'];
 const META_FIRST: [char; 10] = ['信', '索', '发', '成', '时', '来', '主', '文', '公', '日'];
 const STATUS_LABEL_FIRST: [char; 4] = ['整', '完', '进', '目'];
 const MEASURE_LABEL_FIRST: [char; 4] = ['整', '落', '具', '主'];
@@ -522,6 +526,19 @@ impl Numbering {
 }
 
 /// Splits the first sentence (up to 。！？ outside quotes and book titles) from the rest.
+/// Whether the text after a labelled problem's first sentence is one more short
+/// sentence of the problem statement, not a measure or a status.
+fn continues_title(rest: &str) -> bool {
+    let t = rest.trim().trim_end_matches('。');
+    let n = t.chars().count();
+    (2..=60).contains(&n)
+        && !t.contains(['。', ':', '：', ';', '；'])
+        && !t.contains("一是")
+        && !opens_measures(rest)
+        && status_phrase(t).is_none()
+        && bracketed_status(t).is_none()
+}
+
 fn first_sentence(s: &str) -> (String, Option<String>) {
     let mut depth = 0i32;
     for (i, c) in s.char_indices() {
@@ -855,6 +872,12 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
                 body_from += skip;
             } else if let Some(m2) = find_if(&MEASURE_LABEL, &MEASURE_LABEL_FIRST, piece.norm) {
                 body_from = m2.end();
+                if piece.raw.len() == line.trim().raw.len() {
+                    out.push(Item {
+                        line: line_no,
+                        kind: ItemKind::Label,
+                    });
+                }
             }
         } else if let Some(m) = find_if(&MEASURE_LABEL, &MEASURE_LABEL_FIRST, piece.norm) {
             body_from = m.end();
@@ -985,7 +1008,17 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
         let this = this.trim();
         match kind_start {
             Some((style, n, label, _)) => {
-                let (title, rest) = first_sentence(this.raw);
+                let (mut title, mut rest) = first_sentence(this.raw);
+                // A labelled problem (`第二个问题:X。Y。`) states the problem in one or two
+                // short sentences: a second short one without measures is still the title.
+                if style == Style::Wenti && rest.as_deref().is_some_and(continues_title) {
+                    title = this
+                        .raw
+                        .trim()
+                        .trim_end_matches(['。', '；', ';'])
+                        .to_string();
+                    rest = None;
+                }
                 let closed =
                     rest.is_some() || this.raw.trim_end().ends_with(['。', '！', '？', '；', ';']);
                 // EXPLICIT_TITLE starts with 针对 or 关于, which folding leaves alone.

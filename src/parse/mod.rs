@@ -223,8 +223,12 @@ fn parse_structure(file: &str, text: &str) -> Notice {
         .first()
         .filter(|s| s.heading.is_none())
         .map(|s| {
+            // Only what comes before the first heading: a closing paragraph after the
+            // problems of a notice without sections is no introduction.
+            let first_node = s.nodes.iter().map(|n| n.line).min().unwrap_or(usize::MAX);
             s.body
                 .iter()
+                .filter(|p| p.line < first_node)
                 .map(|p| fold_parse(&p.text))
                 .collect::<Vec<_>>()
                 .join("\n")
@@ -543,7 +547,7 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
         if let ItemKind::Body(b) = &it.kind {
             let next_is_status = matches!(
                 items.get(k + 1).map(|i| &i.kind),
-                Some(ItemKind::Status { .. })
+                Some(ItemKind::Status { .. } | ItemKind::Label)
             );
             let top_implicit = stack
                 .last()
@@ -1129,7 +1133,19 @@ fn extract_problems(sections: &[Section], notice: &mut Notice, traditional: bool
                 let joined = measures::join_broken(&paras);
                 let (m, lead) = measures::split(&joined);
                 measures = m;
-                measures.extend(sub_measures);
+                // Points after a measure that announces them (`…整改情况如下:`) are
+                // numbering nested inside that measure, not measures of their own.
+                match measures.last_mut() {
+                    Some(last)
+                        if !sub_measures.is_empty()
+                            && last.text.trim_end().ends_with([':', '：']) =>
+                    {
+                        for sm in sub_measures {
+                            last.text.push_str(&sm.text);
+                        }
+                    }
+                    _ => measures.extend(sub_measures),
+                }
                 for p in lead.into_iter().chain(sub_heads) {
                     notice.paragraphs.push(Paragraph {
                         text: p.text,
