@@ -13,7 +13,9 @@ use zhenggai::search::query::{MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 use zhenggai::search::{Engine, SearchRequest, MAX_SIMILAR_CHARS, MAX_WINDOW};
 
 /// A notice of `problems` problems of three measures each, in the plain format the
-/// parser reads (问题 `k` mentions 关键词`k` and, in every measure, 整改).
+/// parser reads (问题 `k` mentions 关键词`k` and, in every measure, 整改), grouped by
+/// hundreds under `（c）关于第c类方面的整改`. Each problem's 责任单位 line (between its
+/// first and second measures) and deadline line are kept as paragraphs of their own.
 fn notice(problems: usize) -> String {
     let mut s = String::from(
         "中共枫林县水利局党组关于巡察整改情况的通报\n\n\
@@ -23,12 +25,15 @@ fn notice(problems: usize) -> String {
     for k in 1..=problems {
         if k % 100 == 1 {
             let c = k / 100 + 1;
-            s.push_str(&format!("（{}）关于第{c}类问题的整改\n\n", zhenggai_num(c)));
+            s.push_str(&format!("（{}）关于第{c}类方面的整改\n\n", zhenggai_num(c)));
         }
         let i = (k - 1) % 100 + 1;
         s.push_str(&format!(
             "{i}、针对\"第{k}号事项管理存在漏洞\"问题\n\
-             整改情况:一是开展第{k}项专项整治,整改关键词{k}。二是建立第{k}项台账,逐项整改。三是出台第{k}项制度,长效整改。\n\n"
+             整改情况:一是开展第{k}项专项整治,整改关键词{k}。\n\
+             责任单位:第{k}项工作专班\n\
+             二是建立第{k}项台账,逐项整改。三是出台第{k}项制度,长效整改。\n\
+             整改时限:2023年12月底\n\n"
         ));
     }
     s.push_str(
@@ -51,7 +56,17 @@ fn zhenggai_num(c: usize) -> String {
 fn the_big_notice_parses_into_its_problems() {
     let n = zhenggai::parse::parse("big.txt", &notice(PROBLEMS));
     assert_eq!(n.problems.len(), PROBLEMS);
+    assert_eq!(n.categories.len(), PROBLEMS / 100);
     assert!(n.problems.iter().all(|p| p.measures.len() == 3));
+    assert!(n
+        .problems
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.n == i + 1 && p.title == format!("第{}号事项管理存在漏洞", i + 1)));
+    // The title, the opening line, the first two section headings and the line
+    // under the first, a heading per hundred problems, 2 lines per problem, the last
+    // section heading and its line (the signature is not a paragraph).
+    assert_eq!(n.paragraphs.len(), 5 + PROBLEMS / 100 + 2 * PROBLEMS + 2);
 }
 
 /// Problems of the big notice: 3 measures each, more records than [`MAX_WINDOW`].
@@ -73,7 +88,7 @@ fn engine() -> &'static (tempfile::TempDir, Engine, Vec<Record>) {
         let engine = Engine::open(dir.path()).expect("opens");
         let mut recs = Vec::new();
         for (name, text) in &files {
-            let source = corpus.path().join(name).to_string_lossy().into_owned();
+            let source = zhenggai::index::files::key_for(corpus.path(), &corpus.path().join(name));
             recs.extend(records(&zhenggai::parse::parse(&source, text), &source));
         }
         (dir, engine, recs)
@@ -257,12 +272,19 @@ fn show_returns_exactly_the_problem_records() {
                 .all(|h| h.problem == format!("第{probe}号事项管理存在漏洞")));
         }
     }
-    // A paragraph shows itself only.
-    let para = recs.iter().find(|r| r.problem_n == 0).expect("a paragraph");
-    let (hit, all) = e.show(&para.id).expect("show");
-    assert_eq!(hit.kind, "paragraph");
-    assert_eq!(all.len(), 1);
-    assert_eq!(all[0].id, para.id);
+    // A paragraph shows itself only, also one written among a problem's measures.
+    for para in [
+        recs.iter().find(|r| r.problem_n == 0).expect("a paragraph"),
+        recs.iter()
+            .find(|r| r.text == "责任单位:第150项工作专班")
+            .expect("a 责任单位 line"),
+    ] {
+        assert_eq!(para.problem_n, 0);
+        let (hit, all) = e.show(&para.id).expect("show");
+        assert_eq!(hit.kind, "paragraph");
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].id, para.id);
+    }
     // Records are found by their ids, and ids past the end are not.
     for r in recs.iter().step_by(97) {
         assert_eq!(e.get(&r.id).expect("get").id, r.id);

@@ -256,7 +256,7 @@ fn other_kinds_and_hidden_files_are_counted_not_indexed() {
         stderr(&o)
     );
     assert!(
-        stderr(&o).contains("5 files, 392 records"),
+        stderr(&o).contains("5 files, 463 records"),
         "{}",
         stderr(&o)
     );
@@ -297,7 +297,7 @@ fn a_file_that_cannot_be_read_now_keeps_its_records() {
     );
     assert!(err.contains("seeds/003_044f5fdef5878133.txt"), "{err}");
     assert!(err.contains("0 removed, 2 unreadable and kept"), "{err}");
-    assert!(err.contains("5 files, 392 records"), "{err}");
+    assert!(err.contains("5 files, 463 records"), "{err}");
     assert_eq!(total(dir.path(), &q), before);
     // Readable again: nothing to re-read, nothing lost.
     std::fs::rename(&saved, seeds.join(name)).expect("move back");
@@ -373,7 +373,7 @@ fn a_second_writer_says_it_waits_and_then_runs() {
         stderr(&o)
     );
     assert!(
-        stderr(&o).contains("5 files, 392 records"),
+        stderr(&o).contains("5 files, 463 records"),
         "{}",
         stderr(&o)
     );
@@ -569,7 +569,7 @@ fn absurd_thread_counts_are_capped() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("--threads 100000"), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("5 files, 392 records"),
+        stderr(&o).contains("5 files, 463 records"),
         "{}",
         stderr(&o)
     );
