@@ -172,7 +172,7 @@ pub(super) fn cn_number(n: usize) -> String {
     match n {
         1..=10 => digit(n).to_string(),
         11..=19 => format!("十{}", digit(n - 10)),
-        20..=99 if n % 10 == 0 => format!("{}十", digit(n / 10)),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", digit(n / 10)),
         20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
         _ => n.to_string(),
     }

@@ -241,7 +241,7 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                     o.raw(s);
                     o.end();
                 }
-                let listed = pick % 2 == 0;
+                let listed = pick.is_multiple_of(2);
                 let mut texts = measures.clone();
                 let review = format!("对照上轮{}反馈问题逐项复核,整改情况如下:", n.kind);
                 if listed {
@@ -365,7 +365,7 @@ pub(super) fn body(o: &mut Out, m: &Material, f: &Frame, plan: &[Planned]) {
                 o.text(title);
                 if f.choice(0, 2) == 0 {
                     // The status in brackets after the heading.
-                    let (open, close) = if pick % 3 == 0 {
+                    let (open, close) = if pick.is_multiple_of(3) {
                         ("[", "]")
                     } else {
                         ("【", "】")
@@ -444,7 +444,7 @@ fn responsible(o: &mut Out, unit: &str, pick: usize) {
     o.text("责任单位:");
     o.raw(unit);
     o.end();
-    if pick % 2 == 0 {
+    if pick.is_multiple_of(2) {
         o.text("责任领导:");
         o.raw(LEADERS[pick % LEADERS.len()]);
         o.end();
