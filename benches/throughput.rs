@@ -214,13 +214,20 @@ fn mbps(bytes: u64, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
 
+/// Bytes of the files under `dir`, sub-folders included (an index keeps its live
+/// generation in `gen-NNNNNN/`).
 fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
+                .filter_map(|e| {
+                    let m = e.metadata().ok()?;
+                    Some(if m.is_dir() {
+                        dir_size(&e.path())
+                    } else {
+                        m.len()
+                    })
+                })
                 .sum()
         })
         .unwrap_or(0)
