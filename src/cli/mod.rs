@@ -239,27 +239,9 @@ fn cmd_index(index: &Path, a: IndexArgs) -> Result<ExitCode> {
     }
 }
 
-/// Opens the live generation of `index` for searching. A build that makes another
-/// generation live at that moment (and deletes the old one) is retried.
+/// Opens the live generation of `index` for searching (see [`Engine::open`]).
 fn open_engine(index: &Path) -> Result<Engine> {
-    let mut last = None;
-    for _ in 0..5 {
-        let gen = zhenggai::index::store::current(index);
-        let dir = gen.clone().unwrap_or_else(|| index.to_path_buf());
-        match Engine::open(&dir) {
-            Ok(e) => return Ok(e),
-            Err(e) => {
-                if zhenggai::index::store::current(index) == gen {
-                    return Err(e.into());
-                }
-                last = Some(e);
-            }
-        }
-    }
-    match last {
-        Some(e) => Err(e.into()),
-        None => bail!("索引 {} 无法打开 (cannot open the index)", index.display()),
-    }
+    Ok(Engine::open(index)?)
 }
 
 /// Builds the default index from the seeds when a search finds none, or finds one

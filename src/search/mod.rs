@@ -281,6 +281,21 @@ fn first_u64(doc: &TantivyDocument, f: tantivy::schema::Field) -> u64 {
 impl Engine {
     /// Opens the index in `dir`.
     pub fn open(dir: &Path) -> Result<Engine> {
+        // Everything is read from one generation, resolved once. A build that makes
+        // another generation live at that moment (and deletes this one) is retried.
+        let mut tries = 0;
+        loop {
+            let live = crate::index::store::resolve(dir);
+            match Self::open_generation(&live) {
+                Ok(engine) => return Ok(engine),
+                Err(_) if tries < 4 && crate::index::store::resolve(dir) != live => tries += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Opens one generation folder (or an index without generations).
+    fn open_generation(dir: &Path) -> Result<Engine> {
         let (index, manifest) = crate::index::open(dir)?;
         let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::CorruptIndex {
             path: dir.to_path_buf(),
