@@ -408,6 +408,7 @@ impl Engine {
 
     /// `--agency`: the files whose agency (or its short form) contains the text, with
     /// the same folding as queries (width, case, traditional characters, spaces).
+    /// Several agencies are separated by commas (`汕尾,怀化`): any of them.
     fn agency_filter(&self, text: &str) -> Result<Box<dyn Query>> {
         let squash = |s: &str| -> String {
             s.chars()
@@ -416,8 +417,11 @@ impl Engine {
                 .collect()
         };
         query::check_length("--agency", "--agency", text)?;
-        let needle = squash(text);
-        if !needle.chars().any(crate::text::is_word_char) {
+        let needles: Vec<String> = text.split([',', '，']).map(squash).collect();
+        if needles
+            .iter()
+            .all(|n| !n.chars().any(crate::text::is_word_char))
+        {
             return Err(Error::BadQuery(format!(
                 "筛选条件无可检索文字 (nothing searchable in --agency {text:?})"
             )));
@@ -427,7 +431,11 @@ impl Engine {
             .files
             .iter()
             .filter(|(_, e)| {
-                squash(&e.agency).contains(&needle) || squash(&e.agency_short).contains(&needle)
+                let (agency, short) = (squash(&e.agency), squash(&e.agency_short));
+                needles.iter().any(|n| {
+                    n.chars().any(crate::text::is_word_char)
+                        && (agency.contains(n) || short.contains(n))
+                })
             })
             .map(|(source, _)| {
                 let q: Box<dyn Query> = Box::new(TermQuery::new(
@@ -768,6 +776,20 @@ impl Engine {
         exclude_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Hit>> {
+        self.similar_results(text, exclude_agency, exclude_id, limit)
+            .map(|r| r.hits)
+    }
+
+    /// [`Engine::similar`] with its `total`: the measures that share at least one of
+    /// the chosen words with `text` (other than `exclude_id`), of which the best
+    /// `limit` are the hits.
+    pub fn similar_results(
+        &self,
+        text: &str,
+        exclude_agency: Option<&str>,
+        exclude_id: Option<&str>,
+        limit: usize,
+    ) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let limit = limit.min(MAX_WINDOW);
         let text = match text.char_indices().nth(MAX_SIMILAR_CHARS) {
@@ -791,9 +813,13 @@ impl Engine {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.truncate(25);
         if scored.is_empty() {
-            return Ok(Vec::new());
+            return Ok(SearchResults {
+                total: 0,
+                hits: Vec::new(),
+                facets: None,
+            });
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = scored
+        let words: Vec<(Occur, Box<dyn Query>)> = scored
             .iter()
             .map(|(w, t)| {
                 let q: Box<dyn Query> = Box::new(BoostQuery::new(
@@ -806,6 +832,9 @@ impl Engine {
                 (Occur::Should, q)
             })
             .collect();
+        // At least one of the words: a measure sharing none is not similar at all.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(words)))];
         clauses.push((
             Occur::Must,
             Box::new(BoostQuery::new(measures(&self.fields), 0.0)),
@@ -824,19 +853,21 @@ impl Engine {
                 (score, std::cmp::Reverse(k))
             }
         });
-        let top: Vec<(f32, DocAddress)> = searcher
-            .search(&q, &top)?
-            .into_iter()
-            .map(|((s, _), a)| (s, a))
-            .collect();
+        let (top, mut total) = searcher.search(&q, &(top, Count))?;
         let mut out = Vec::new();
-        for (score, addr) in top {
+        for ((score, _), addr) in top {
             let h = self.hit(&searcher, addr, score)?;
-            if Some(h.id.as_str()) != exclude_id && out.len() < limit {
+            if Some(h.id.as_str()) == exclude_id {
+                total = total.saturating_sub(1);
+            } else if out.len() < limit {
                 out.push(h);
             }
         }
-        Ok(out)
+        Ok(SearchResults {
+            total,
+            hits: out,
+            facets: None,
+        })
     }
 
     /// Every record of one source file, in order. This reads the whole file: to show
