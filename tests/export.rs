@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use zhenggai::export::{export, Format, FIELDS, TYPESENSE_EXTRA};
+use zhenggai::export::{csv_cell, export, Format, FIELDS, TYPESENSE_EXTRA};
 use zhenggai::index::record::{records, Record};
 use zhenggai::search::{Engine, SearchRequest};
 
@@ -189,9 +189,56 @@ fn csv_opens_in_excel_and_matches_jsonl() {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            assert_eq!(cell, want, "{} {}", j["id"], f.name);
+            // Text a spreadsheet would run as a formula is defused (`'-是…` in 001).
+            assert_eq!(cell, csv_cell(want), "{} {}", j["id"], f.name);
         }
     }
+}
+
+/// A cell a spreadsheet would run as a formula is written with a leading `'` in
+/// CSV (and only there): the JSON formats keep the text as it is.
+#[test]
+fn csv_cells_never_run_as_formulas() {
+    let texts = [
+        "=HYPERLINK(\"http://example.com\",\"点击\")",
+        "+1+2",
+        "-3+4",
+        "@SUM(A1:A9)",
+        "普通的一段文字，没有公式",
+    ];
+    let corpus = common::corpus(&[("formulas.txt", &texts.join("\n\n"))]);
+    let index = common::build_index(corpus.path());
+    let engine = Engine::open(index.path()).expect("opens");
+    let mut out = Vec::new();
+    export(&engine, &SearchRequest::new(""), Format::Csv, &mut out).expect("csv");
+    let text = String::from_utf8(out[3..].to_vec()).expect("utf-8");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let measure = FIELDS
+        .iter()
+        .position(|f| f.name == "measure")
+        .expect("measure field");
+    let cells: Vec<String> = r
+        .records()
+        .map(|row| row.expect("row")[measure].to_string())
+        .collect();
+    for t in texts {
+        let want = if t.starts_with(['=', '+', '-', '@']) {
+            format!("'{t}")
+        } else {
+            t.to_string()
+        };
+        assert!(cells.contains(&want), "{want:?} in {cells:?}");
+    }
+    assert!(
+        cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@'])),
+        "{cells:?}"
+    );
+    let mut out = Vec::new();
+    export(&engine, &SearchRequest::new(""), Format::Jsonl, &mut out).expect("jsonl");
+    let jsonl = String::from_utf8(out).expect("utf-8");
+    assert!(jsonl.contains("\"measure\":\"+1+2\""), "{jsonl}");
+    assert_eq!(csv_cell("\tx".into()), "'\tx");
+    assert_eq!(csv_cell("2024-05".into()), "2024-05");
 }
 
 /// OpenSearch bulk: an `index` action with the record id before each record.

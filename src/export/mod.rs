@@ -196,6 +196,18 @@ impl ExportRecord {
     }
 }
 
+/// A CSV cell as it is written: one that a spreadsheet would take for a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+/// `'`, so that Excel, WPS and LibreOffice show it as text and never evaluate it
+/// (CSV injection). Other cells are written as they are.
+pub fn csv_cell(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// Output format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -400,7 +412,9 @@ pub fn export(
             let csv_err = |e: csv::Error| Error::PlainIo(csv_io(e));
             w.write_record(FIELDS.iter().map(|f| f.name))
                 .map_err(csv_err)?;
-            let n = for_each_record(engine, req, |r| w.write_record(r.cells()).map_err(csv_err))?;
+            let n = for_each_record(engine, req, |r| {
+                w.write_record(r.cells().map(csv_cell)).map_err(csv_err)
+            })?;
             w.flush()?;
             n
         }
