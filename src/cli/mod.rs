@@ -2,6 +2,7 @@
 //! [`output`]; all the work is done by the library.
 
 mod args;
+mod config;
 mod output;
 mod report;
 
@@ -13,15 +14,10 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use zhenggai::index::{BuildOptions, Progress};
-use zhenggai::notice::Status;
 use zhenggai::search::{Engine, SearchRequest, Sort};
 
 use self::args::{Cli, Command, IndexArgs, SearchArgs};
-
-/// Default corpus directory.
-const DEFAULT_CORPUS: &str = "seeds";
-/// Default index directory.
-const DEFAULT_INDEX: &str = "index";
+use self::config::Places;
 
 /// Exit code when a search found nothing.
 const NO_MATCH: u8 = 1;
@@ -34,11 +30,16 @@ const UNREADABLE: u8 = 3;
 /// (`zhenggai search … | head`) ends the program quietly. A panic (a garbled index
 /// file that the engine does not check) becomes a message and exit code 2.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let index = cli
-        .index
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+    let cli = Cli::parse_from(args::hyphen_words(std::env::args_os()));
+    let places = match Places::from_env(cli.index.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误 (error): {e:#}");
+            return ExitCode::from(FAILURE);
+        }
+    };
+    let index = places.index.path.clone();
+    let program = places.program();
     let panicked = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let slot = panicked.clone();
     std::panic::set_hook(Box::new(move |info| {
@@ -48,12 +49,12 @@ pub fn main() -> ExitCode {
             }
         }
     }));
-    let outcome = match std::panic::catch_unwind(|| run(cli)) {
+    let outcome = match std::panic::catch_unwind(|| run(cli, &places)) {
         Ok(outcome) => outcome,
         Err(_) => {
             let what = panicked.lock().map(|s| s.clone()).unwrap_or_default();
             eprintln!(
-                "错误 (error): 读取索引 {} 时出错，索引文件可能已损坏；运行 `zhenggai index` 会检查并修复 (reading the index failed, its files may be damaged: run `zhenggai index` to check and repair it)\n  ({what})",
+                "错误 (error): 读取索引 {} 时出错，索引文件可能已损坏；运行 `{program} index` 会检查并修复 (reading the index failed, its files may be damaged: run `{program} index` to check and repair it)\n  ({what})",
                 index.display()
             );
             return ExitCode::from(FAILURE);
@@ -73,7 +74,10 @@ pub fn main() -> ExitCode {
             if e.chain().any(broken_pipe) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("错误 (error): {e:#}");
+            // The library's hints say `zhenggai index`: an index named on the command
+            // line has to be named in the command the user is told to run.
+            let message = format!("{e:#}").replace("`zhenggai index", &format!("`{program} index"));
+            eprintln!("错误 (error): {message}");
             let engine = |c: &(dyn std::error::Error + 'static)| {
                 matches!(
                     c.downcast_ref::<zhenggai::Error>(),
@@ -82,7 +86,7 @@ pub fn main() -> ExitCode {
             };
             if e.chain().any(engine) {
                 eprintln!(
-                    "索引 {} 的文件可能已损坏；运行 `zhenggai index` 会检查并修复 (the index's files may be damaged: run `zhenggai index` to check and repair it)",
+                    "索引 {} 的文件可能已损坏；运行 `{program} index` 会检查并修复 (the index's files may be damaged: run `{program} index` to check and repair it)",
                     index.display()
                 );
             }
@@ -91,19 +95,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    let index_given = cli.index.is_some();
-    let index = cli
-        .index
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+fn run(cli: Cli, places: &Places) -> Result<ExitCode> {
+    let index = places.index.path.as_path();
     match cli.command {
-        Command::Index(a) => cmd_index(&index, a),
-        Command::Search(a) => cmd_search(&index, index_given, a),
+        Command::Index(a) => cmd_index(places, a),
+        Command::Search(a) => cmd_search(places, a),
         Command::Parse { file, json } => cmd_parse(&file, json),
-        Command::Show { id, json } => cmd_show(&index, &id, json),
+        Command::Show { id, json } => cmd_show(index, &id, json),
         Command::Serve(a) => {
-            zhenggai::serve::run(&index, a.addr)?;
+            zhenggai::serve::run(index, a.addr)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Similar {
@@ -111,9 +111,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             text,
             limit,
             json,
-        } => cmd_similar(&index, id.as_deref(), text.as_deref(), limit, json),
-        Command::Stats(a) => report::cmd_stats(&index, a),
-        Command::Export(a) => report::cmd_export(&index, a),
+        } => cmd_similar(index, id.as_deref(), text.as_deref(), limit, json),
+        Command::Stats(a) => report::cmd_stats(index, a),
+        Command::Export(a) => report::cmd_export(index, a),
         Command::Completions { shell } => report::cmd_completions(shell),
         Command::Man => report::cmd_man(),
     }
@@ -185,27 +185,51 @@ fn build_index(
 
 /// The corpus an index was built from, if its manifest says. A corpus that is no
 /// longer there is an error: updating from another one would drop every file.
-fn built_from(index: &Path) -> Result<Option<PathBuf>> {
+fn built_from(places: &Places) -> Result<Option<PathBuf>> {
+    let index = places.index.path.as_path();
     let Some(corpus) = zhenggai::index::ManifestHead::load(index).and_then(|h| h.corpus) else {
         return Ok(None);
     };
     let corpus = PathBuf::from(corpus);
     if !corpus.exists() {
         bail!(
-            "索引 {} 是从 {} 建立的，该目录已不存在；请给出语料目录：zhenggai index 语料目录 (the index was built from {}, which is gone: name the corpus to index)",
+            "索引 {} 是从 {} 建立的，该目录已不存在；请给出语料目录：{} index 语料目录 (the index was built from {}, which is gone: name the corpus to index)",
             index.display(),
             corpus.display(),
+            places.program(),
             corpus.display()
         );
     }
     Ok(Some(corpus))
 }
 
-fn cmd_index(index: &Path, a: IndexArgs) -> Result<ExitCode> {
-    // Without a corpus, an index is updated from the corpus it was built from.
+/// The message when no corpus is given, remembered or configured.
+fn no_corpus(places: &Places) -> anyhow::Error {
+    let file = places
+        .config_file
+        .as_ref()
+        .map_or_else(|| "config.toml".to_string(), |f| f.display().to_string());
+    anyhow::anyhow!(
+        "没有语料目录：请运行 `{program} index 语料目录`，或设置 {env}，或在配置文件 {file} 中写 corpus = \"…\" (no corpus: run `{program} index CORPUS`, set {env}, or put corpus = \"…\" in {file})",
+        program = places.program(),
+        env = config::CORPUS_ENV,
+    )
+}
+
+fn cmd_index(places: &Places, a: IndexArgs) -> Result<ExitCode> {
+    let index = places.index.path.as_path();
+    // Without a corpus, an index is updated from the corpus it was built from, and a
+    // new one is built from the configured corpus.
     let corpus = match a.corpus.clone() {
         Some(c) => c,
-        None => built_from(index)?.unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS)),
+        None => match built_from(places)? {
+            Some(c) => c,
+            None => places
+                .corpus
+                .as_ref()
+                .map(|c| c.path.clone())
+                .ok_or_else(|| no_corpus(places))?,
+        },
     };
     let report = build_index(&corpus, index, &a, false)?;
     if let Some(reason) = &report.repaired {
@@ -244,36 +268,55 @@ fn open_engine(index: &Path) -> Result<Engine> {
     Ok(Engine::open(index)?)
 }
 
-/// Builds the default index from the seeds when a search finds none, or finds one
-/// that was built from the seeds and cannot be used (an older format, a damaged
-/// manifest). An index built from another corpus is never replaced: the search
-/// fails with a message instead.
-fn ensure_default_index(index: &Path, dict: Option<&Path>) -> Result<()> {
-    let seeds = Path::new(DEFAULT_CORPUS);
+/// Builds the default index from the default corpus when a search finds none, or
+/// finds one that was built from that corpus and cannot be used (an older format, a
+/// damaged manifest). An index built from another corpus is never replaced: the
+/// search fails with a message instead. An index named with `--index` is left as
+/// it is.
+fn ensure_default_index(places: &Places, dict: Option<&Path>) -> Result<()> {
+    let index = places.index.path.as_path();
+    if places.index_named() {
+        return Ok(());
+    }
     let missing = !zhenggai::index::exists(index);
     let unusable = !missing && zhenggai::index::Manifest::load(index).is_err();
     if !missing && !unusable {
         return Ok(());
     }
+    let program = places.program();
+    let Some(corpus) = places.corpus.as_ref().map(|c| c.path.as_path()) else {
+        if unusable {
+            bail!(
+                "索引 {} 无法使用；请运行 `{program} index 语料目录 --rebuild` (the index cannot be used: run `{program} index CORPUS --rebuild`)",
+                index.display()
+            );
+        }
+        return Err(no_corpus(places).context(format!(
+            "索引 {} 不存在 (no index at {})",
+            index.display(),
+            index.display()
+        )));
+    };
+    let shown = corpus.display();
     if unusable {
         let from = zhenggai::index::ManifestHead::load(index).and_then(|h| h.corpus);
-        let ours = seeds.canonicalize().ok();
-        let from_seeds = from
+        let ours = corpus.canonicalize().ok();
+        let from_ours = from
             .as_ref()
             .is_some_and(|c| Some(PathBuf::from(c)) == ours);
-        if !from_seeds {
+        if !from_ours {
             bail!(
-                "索引 {} 无法使用，而且不是从 {DEFAULT_CORPUS}/ 建立的，不会自动重建；请运行 `zhenggai index 语料目录 --rebuild` (the index cannot be used and was not built from {DEFAULT_CORPUS}/, so it is not rebuilt behind your back: run `zhenggai index CORPUS --rebuild`)",
+                "索引 {} 无法使用，而且不是从 {shown}/ 建立的，不会自动重建；请运行 `{program} index 语料目录 --rebuild` (the index cannot be used and was not built from {shown}/, so it is not rebuilt behind your back: run `{program} index CORPUS --rebuild`)",
                 index.display()
             );
         }
         eprintln!(
-            "索引 {} 的格式已过时或清单损坏，正在从 {DEFAULT_CORPUS}/ 重建… (index format is outdated or its manifest is damaged: rebuilding from {DEFAULT_CORPUS}/)",
+            "索引 {} 的格式已过时或清单损坏，正在从 {shown}/ 重建… (index format is outdated or its manifest is damaged: rebuilding from {shown}/)",
             index.display()
         );
     } else {
         eprintln!(
-            "索引 {} 不存在，正在从 {DEFAULT_CORPUS}/ 建立… (no index yet: building it from {DEFAULT_CORPUS}/)",
+            "索引 {} 不存在，正在从 {shown}/ 建立… (no index yet: building it from {shown}/)",
             index.display()
         );
     }
@@ -286,55 +329,25 @@ fn ensure_default_index(index: &Path, dict: Option<&Path>) -> Result<()> {
     };
     // Two first searches at once: the second waits for the first's build and then
     // uses it (`if_missing`).
-    let report = build_index(seeds, index, &ia, missing)?;
+    let report = build_index(corpus, index, &ia, missing)?;
     if !report.existing {
         eprintln!("{}", output::report_line(&report, index));
     }
     Ok(())
 }
 
-fn parse_status(list: &[String]) -> Result<Vec<Status>> {
-    let mut out = Vec::new();
-    for s in list.iter().flat_map(|s| s.split([',', '，'])) {
-        if s.trim().is_empty() {
-            continue;
-        }
-        match Status::parse_user(s) {
-            Some(v) => out.extend(v),
-            None => bail!(
-                "未知的整改状态 “{s}” (unknown status {s:?}); 可用: 已完成/completed, 基本完成/basically_completed, 阶段性完成/phased, 正在整改/in_progress, 未完成/unfinished, 未说明/unspecified"
-            ),
-        }
-    }
-    out.sort_by_key(|s| s.as_str());
-    out.dedup();
-    Ok(out)
-}
-
-fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode> {
-    if !index_given {
-        ensure_default_index(index, a.dict.as_deref())?;
-    }
-    let engine = open_engine(index)?;
+fn cmd_search(places: &Places, a: SearchArgs) -> Result<ExitCode> {
+    ensure_default_index(places, a.dict.as_deref())?;
+    let engine = open_engine(&places.index.path)?;
     engine.check_user_dict(a.dict.as_deref())?;
-    let req = SearchRequest {
-        query: a.query.join(" "),
-        agency: a.agency.clone(),
-        status: parse_status(&a.status)?,
-        category: a.category.clone(),
-        level: a.level.clone(),
-        since: a.since.clone(),
-        until: a.until.clone(),
-        measures_only: a.measures_only,
-        limit: a.limit,
-        offset: a.offset,
-        sort: match a.sort {
-            args::SortArg::Relevance => Sort::Relevance,
-            args::SortArg::Date => Sort::Date,
-        },
-        exact: a.exact,
-        facets: a.facets,
+    let mut req = a.select.request()?;
+    req.limit = a.limit;
+    req.offset = a.offset;
+    req.sort = match a.sort {
+        args::SortArg::Relevance => Sort::Relevance,
+        args::SortArg::Date => Sort::Date,
     };
+    req.facets = a.facets;
     let results = engine.search(&req)?;
     write_results(&req, &results, a.json)?;
     if let Some(note) = req.window_note(results.total) {
@@ -413,12 +426,7 @@ fn cmd_similar(
         (None, Some(t)) => (t.to_string(), None, None),
         (None, None) => bail!("请给出结果编号或 --text (give a hit id or --text)"),
     };
-    let hits = engine.similar(&text, agency.as_deref(), own.as_deref(), limit)?;
-    let results = zhenggai::search::SearchResults {
-        total: hits.len(),
-        hits,
-        facets: None,
-    };
+    let results = engine.similar_results(&text, agency.as_deref(), own.as_deref(), limit)?;
     write_results(&SearchRequest::new(""), &results, json)?;
     Ok(if results.total == 0 {
         ExitCode::from(NO_MATCH)

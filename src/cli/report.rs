@@ -8,56 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, CommandFactory, ValueEnum};
 use zhenggai::export::Format;
-use zhenggai::search::{Engine, SearchRequest};
+use zhenggai::search::Engine;
 use zhenggai::stats::By;
 
-use super::args::Cli;
-
-/// Which records a report or an export covers: query and filters as in `search`.
-#[derive(Debug, Args, Clone)]
-pub struct SelectArgs {
-    /// 检索词（可省略：全部记录）(search words, as in `search`; none: every record)
-    pub query: Vec<String>,
-    /// 按机构筛选 (agency contains this text)
-    #[arg(long)]
-    pub agency: Option<String>,
-    /// 按整改状态筛选，同 search (status, as in search; comma-separated)
-    #[arg(long)]
-    pub status: Vec<String>,
-    /// 按问题类别或条目筛选 (category or item contains this text)
-    #[arg(long)]
-    pub category: Option<String>,
-    /// 按层级筛选：省 市 县 (level)
-    #[arg(long)]
-    pub level: Option<String>,
-    /// 发布日期不早于 YYYY[-MM[-DD]] (published on or after)
-    #[arg(long)]
-    pub since: Option<String>,
-    /// 发布日期不晚于 YYYY[-MM[-DD]] (published on or before)
-    #[arg(long)]
-    pub until: Option<String>,
-    /// 只含整改措施，不含前言等段落 (measures only, no other paragraphs)
-    #[arg(long)]
-    pub measures_only: bool,
-    /// 不使用同义词 (no synonyms)
-    #[arg(long)]
-    pub exact: bool,
-}
-
-impl SelectArgs {
-    fn request(&self) -> Result<SearchRequest> {
-        let mut req = SearchRequest::new(self.query.join(" "));
-        req.agency = self.agency.clone();
-        req.status = super::parse_status(&self.status)?;
-        req.category = self.category.clone();
-        req.level = self.level.clone();
-        req.since = self.since.clone();
-        req.until = self.until.clone();
-        req.measures_only = self.measures_only;
-        req.exact = self.exact;
-        Ok(req)
-    }
-}
+use super::args::{Cli, Select};
 
 /// Grouping of `stats`.
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
@@ -79,7 +33,7 @@ pub enum ByArg {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     #[command(flatten)]
-    pub select: SelectArgs,
+    pub select: Select,
     /// 分组方式 (grouping)
     #[arg(long, value_enum, default_value_t = ByArg::Notice)]
     pub by: ByArg,
@@ -108,7 +62,7 @@ pub enum FormatArg {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
-    pub select: SelectArgs,
+    pub select: Select,
     /// 格式 (format)
     #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
     pub format: FormatArg,
