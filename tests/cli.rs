@@ -518,3 +518,29 @@ fn similar_reports_an_honest_total() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(total(&o), 0);
 }
+
+/// The README's `--json` example is what the command prints (the score to 4
+/// decimal places).
+#[test]
+fn the_readme_json_example_is_the_real_output() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let prompt = "$ zhenggai search 公务用车 --level 市 -n 1 --json\n";
+    let start = readme.find(prompt).expect("README has the example") + prompt.len();
+    let end = start + readme[start..].find("\n```").expect("end of the block");
+    let mut shown: serde_json::Value =
+        serde_json::from_str(&readme[start..end]).expect("the example is JSON");
+    let dir = fresh_checkout();
+    let o = zhenggai(
+        dir.path(),
+        &["search", "公务用车", "--level", "市", "-n", "1", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut real: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let score = |v: &mut serde_json::Value| {
+        let s = v["hits"][0]["score"].take().as_f64().expect("score");
+        (s * 1e4).round()
+    };
+    assert_eq!(score(&mut shown), score(&mut real));
+    assert_eq!(shown, real);
+}
