@@ -544,3 +544,40 @@ fn the_readme_json_example_is_the_real_output() {
     assert_eq!(score(&mut shown), score(&mut real));
     assert_eq!(shown, real);
 }
+
+/// A config file that cannot be read stops only the commands that use an index;
+/// completions into a closed pipe end quietly.
+#[test]
+fn a_broken_config_file_stops_only_commands_that_use_an_index() {
+    let dir = fresh_checkout();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "index = [").expect("write");
+    let run = |args: &[&str]| {
+        isolated(dir.path(), &dir.path().join(".no-home"))
+            .env("ZHENGGAI_CONFIG", &bad)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let o = run(&["search", "医共体"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.toml"), "{}", stderr(&o));
+    for args in [
+        &["completions", "bash"][..],
+        &["man"],
+        &["parse", "seeds/003_044f5fdef5878133.txt"],
+    ] {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let mut child = isolated(dir.path(), &dir.path().join(".no-home"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0));
+}

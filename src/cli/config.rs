@@ -108,6 +108,24 @@ impl Places {
         resolve(flag_index, &|name| std::env::var_os(name), &cwd)
     }
 
+    /// Places for a command that uses no index, when they cannot be resolved: the
+    /// flag's index (or `index`), no corpus.
+    pub fn unresolved(flag_index: Option<PathBuf>) -> Places {
+        let origin = if flag_index.is_some() {
+            Origin::Flag
+        } else {
+            Origin::WorkingDir
+        };
+        Places {
+            index: Located {
+                path: flag_index.unwrap_or_else(|| PathBuf::from(INDEX_DIR)),
+                origin,
+            },
+            corpus: None,
+            config_file: None,
+        }
+    }
+
     /// Whether the index was named on the command line. Such an index is never
     /// built or rebuilt behind the user's back.
     pub fn index_named(&self) -> bool {

@@ -31,12 +31,19 @@ const UNREADABLE: u8 = 3;
 /// file that the engine does not check) becomes a message and exit code 2.
 pub fn main() -> ExitCode {
     let cli = Cli::parse_from(args::hyphen_words(std::env::args_os()));
+    // `parse`, `completions` and `man` need no index: a broken config file does
+    // not stop them.
+    let needs_index = !matches!(
+        cli.command,
+        Command::Parse { .. } | Command::Completions { .. } | Command::Man
+    );
     let places = match Places::from_env(cli.index.clone()) {
         Ok(p) => p,
-        Err(e) => {
+        Err(e) if needs_index => {
             eprintln!("错误 (error): {e:#}");
             return ExitCode::from(FAILURE);
         }
+        Err(_) => Places::unresolved(cli.index.clone()),
     };
     let index = places.index.path.clone();
     let program = places.program();

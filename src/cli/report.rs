@@ -160,9 +160,13 @@ pub fn cmd_export(index: &Path, a: ExportArgs) -> Result<ExitCode> {
 /// `zhenggai completions SHELL`: the shell's completion script, from the clap definition.
 pub fn cmd_completions(shell: clap_complete::Shell) -> Result<ExitCode> {
     let mut cmd = Cli::command();
+    // Generated into memory first: clap_complete panics on a write error, and a
+    // closed pipe (`… | head`) is to end the program quietly.
+    let mut script: Vec<u8> = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "zhenggai", &mut script);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    clap_complete::generate(shell, &mut cmd, "zhenggai", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
