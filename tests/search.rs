@@ -515,3 +515,115 @@ fn any_limit_and_offset_are_safe() {
     let res = e.search(&r).expect("search");
     assert_eq!((res.total, res.hits.len()), (8, 0), "--limit 0 counts only");
 }
+
+/// Ids of the hits of `q`, in order.
+fn ranked(e: &Engine, q: &str) -> Vec<String> {
+    let mut r = SearchRequest::new(q);
+    r.limit = 100;
+    e.search(&r)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn plain_questions_answer_with_the_measures_they_ask_about() {
+    let e = seeds_engine();
+    // 怎么 and 整改 are not required: the one measure on 编外用工.
+    let r = e
+        .search(&SearchRequest::new("怎么整改编外用工"))
+        .expect("search");
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].id, "07a3a92e-148");
+    assert!(!r.partial);
+    assert_eq!(r.ignored, ["怎么", "整改"]);
+    assert_eq!(r.searched.as_deref(), Some("编外用工"));
+    // 有哪些 and 措施 are not required; 医共体建设 is searched as written.
+    assert_eq!(
+        ranked(e, "医共体建设有哪些措施"),
+        ["07a3a92e-29", "24828685-9", "da269975-29"]
+    );
+    // The measures under the problems on official cars first, the heading
+    // paragraph after them.
+    let cars = ranked(e, "公务用车问题怎么处理");
+    assert_eq!(cars, ranked(e, "公务用车"));
+    assert_eq!(
+        cars[..4],
+        [
+            "07a3a92e-116",
+            "07a3a92e-115",
+            "07a3a92e-114",
+            "07a3a92e-112"
+        ]
+    );
+    let r = e
+        .search(&SearchRequest::new("公务用车问题怎么处理"))
+        .expect("search");
+    assert_eq!(r.hits[3].kind, "paragraph");
+    assert_eq!(r.hits[4].kind, "measure");
+}
+
+#[test]
+fn a_question_no_record_answers_whole_gets_a_partial_answer() {
+    let e = seeds_engine();
+    // No record holds two of 违规, 发放 and 津补贴: those holding one, the one
+    // holding the rarest word (津补贴) first.
+    let mut req = SearchRequest::new("违规发放津补贴怎么整改的");
+    req.limit = 100;
+    let r = e.search(&req).expect("search");
+    assert!(r.partial);
+    assert_eq!(r.searched.as_deref(), Some("违规 发放 津补贴"));
+    assert_eq!(r.total, 17);
+    assert_eq!(r.hits[0].id, "b12da59d-43");
+    let rarest = truth("津补贴");
+    assert_eq!(rarest.len(), 1);
+    assert!(r.hits[1..].iter().all(|h| !rarest.contains(&h.id)));
+    // Every hit holds at least one of the words.
+    let any = &(&truth("违规") | &truth("发放")) | &rarest;
+    assert!(r.hits.iter().all(|h| any.contains(&h.id)));
+    assert_eq!(r.hits.len(), any.len());
+    let json = serde_json::to_value(&r).expect("json");
+    assert_eq!(json["partial"], true);
+    // A question every word of which some record holds is not partial.
+    let r = e.search(&SearchRequest::new("医共体建设")).expect("search");
+    assert!(!r.partial);
+    assert_eq!(r.total, 3);
+}
+
+#[test]
+fn operators_and_quotes_keep_their_strict_meaning() {
+    let e = seeds_engine();
+    for q in [
+        "\"怎么整改编外用工\"",
+        "怎么 AND 编外用工",
+        "编外用工 OR 怎么整改",
+        "(怎么整改编外用工)",
+        "编外用工 -有哪些",
+    ] {
+        let r = e.search(&SearchRequest::new(q)).expect("search");
+        assert!(!r.partial, "{q}");
+        assert!(r.ignored.is_empty(), "{q}");
+        assert!(r.searched.is_none(), "{q}");
+        let want = match q {
+            "编外用工 OR 怎么整改" | "编外用工 -有哪些" => 1,
+            _ => 0,
+        };
+        assert_eq!(r.total, want, "{q}");
+    }
+}
+
+#[test]
+fn a_question_of_filler_words_only_is_searched_as_written() {
+    let e = seeds_engine();
+    let r = e
+        .search(&SearchRequest::new("有哪些整改措施"))
+        .expect("search");
+    assert_eq!(r.total, 0);
+    assert!(r.ignored.is_empty());
+    // 整改 alone is what it says.
+    let r = e.search(&exact("整改")).expect("search");
+    assert!(r.ignored.is_empty());
+    assert_eq!(r.total, truth("整改").len());
+}

@@ -140,6 +140,9 @@ pub struct SearchArgs {
     /// 不使用同义词 (no synonyms)
     #[arg(long)]
     pub exact: bool,
+    /// 显示重复发布的通报的每一份 (show every copy of a notice published more than once)
+    #[arg(long)]
+    pub all_copies: bool,
     /// 按机构、状态、层级、年份统计 (counts by agency, status, level, year)
     #[arg(long)]
     pub facets: bool,

@@ -334,6 +334,7 @@ fn cmd_search(index: &Path, index_given: bool, a: SearchArgs) -> Result<ExitCode
         },
         exact: a.exact,
         facets: a.facets,
+        all_copies: a.all_copies,
     };
     let results = engine.search(&req)?;
     write_results(&req, &results, a.json)?;
@@ -417,7 +418,7 @@ fn cmd_similar(
     let results = zhenggai::search::SearchResults {
         total: hits.len(),
         hits,
-        facets: None,
+        ..Default::default()
     };
     write_results(&SearchRequest::new(""), &results, json)?;
     Ok(if results.total == 0 {

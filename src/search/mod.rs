@@ -5,6 +5,7 @@ pub mod group;
 pub mod literal;
 mod lookup;
 mod order;
+pub mod plain;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
@@ -83,6 +84,9 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Compute facets.
     pub facets: bool,
+    /// Show every copy of a notice published more than once; by default only the
+    /// notice of record answers ([`crate::index::dedup`]).
+    pub all_copies: bool,
 }
 
 impl SearchRequest {
@@ -102,6 +106,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             exact: false,
             facets: false,
+            all_copies: false,
         }
     }
 
@@ -193,8 +198,12 @@ pub struct Facets {
     pub year: FacetCounts,
 }
 
+/// What is printed above the hits of a partial answer ([`SearchResults::partial`]).
+pub const PARTIAL_NOTE: &str =
+    "没有同时包含全部词语的结果，以下为部分匹配 (no record holds every word; partial matches follow)";
+
 /// The answer to a search.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchResults {
     /// Number of matching records.
     pub total: usize,
@@ -203,7 +212,21 @@ pub struct SearchResults {
     /// Facets, if requested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
+    /// No record holds every word of the (plain) question: the hits hold most of
+    /// them ([`plain`]); [`PARTIAL_NOTE`] says so.
+    pub partial: bool,
+    /// Question and filler words of a plain question that were not required
+    /// ([`plain::FILLER_WORDS`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<String>,
+    /// The words searched for, when a plain question was searched for other words
+    /// than it was written with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched: Option<String>,
 }
+
+/// A query built for a request, with the words to highlight.
+type Built = (Box<dyn Query>, Vec<String>);
 
 /// An open index, ready to answer queries.
 pub struct Engine {
@@ -456,36 +479,57 @@ impl Engine {
         Ok(e)
     }
 
-    /// Builds the tantivy query for a request.
-    pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
-        let expr = self.expr(req)?;
+    /// Synonym expansion as the request asks.
+    fn expand(&self, req: &SearchRequest) -> Option<&dyn query::Expand> {
+        if req.exact {
+            None
+        } else {
+            Some(&self.synonyms)
+        }
+    }
+
+    /// A segmenter for `terms` and their synonyms, with the words (and synonyms) of
+    /// those that count for a match (`true`), to highlight.
+    fn segmenter<'t>(
+        &self,
+        terms: impl IntoIterator<Item = (&'t str, bool)>,
+        expand: Option<&dyn query::Expand>,
+    ) -> (jieba_rs::Jieba, Vec<String>) {
+        let mut needles = Vec::new();
+        let mut all = String::new();
+        for (t, positive) in terms {
+            let alts = match expand {
+                Some(x) => x.alternatives(t),
+                None => vec![t.to_string()],
+            };
+            for a in &alts {
+                all.push_str(a);
+                all.push('\n');
+            }
+            if positive {
+                needles.extend(alts);
+            }
+        }
+        (self.qdict.jieba_for(&all), needles)
+    }
+
+    /// The tantivy query for `expr` (all records without one) under the request's
+    /// filters, with the words to highlight.
+    fn query_for(
+        &self,
+        req: &SearchRequest,
+        expr: Option<&Expr>,
+    ) -> Result<(Box<dyn Query>, Vec<String>)> {
         let mut clauses = self.filters(req)?;
         let mut needles = Vec::new();
-        match &expr {
+        match expr {
             Some(e) => {
-                let expand: Option<&dyn query::Expand> = if req.exact {
-                    None
-                } else {
-                    Some(&self.synonyms)
-                };
+                let expand = self.expand(req);
                 // Highlight the words that count for a match; segment every word
                 // (and its synonyms, as the builder expands them) with one small
                 // segmenter.
-                let mut all = String::new();
-                for (t, positive) in e.terms() {
-                    let alts = match expand {
-                        Some(x) => x.alternatives(t),
-                        None => vec![t.to_string()],
-                    };
-                    for a in &alts {
-                        all.push_str(a);
-                        all.push('\n');
-                    }
-                    if positive {
-                        needles.extend(alts);
-                    }
-                }
-                let jieba = self.qdict.jieba_for(&all);
+                let (jieba, n) = self.segmenter(e.terms(), expand);
+                needles = n;
                 let b = Builder {
                     fields: &self.fields,
                     jieba: &jieba,
@@ -499,9 +543,130 @@ impl Engine {
         Ok((Box::new(BooleanQuery::new(clauses)), needles))
     }
 
-    /// Runs a search.
+    /// The plan of a plain question ([`plain`]); `None` for a query with operators,
+    /// quotes or parentheses, or an empty one.
+    fn plan(&self, req: &SearchRequest) -> Result<Option<plain::Plan>> {
+        let Some(words) = query::plain_words(&req.query)? else {
+            return Ok(None);
+        };
+        let jieba = self.qdict.jieba_for(&req.query);
+        Ok(Some(plain::Plan::new(&words, &jieba)))
+    }
+
+    /// The query of one step of a plan, with the words to highlight; `None` if the
+    /// step has nothing to search for.
+    fn stage_query(&self, req: &SearchRequest, stage: &plain::Stage) -> Result<Option<Built>> {
+        match stage {
+            plain::Stage::All(words) => {
+                let e = Expr::And(words.iter().cloned().map(Expr::Term).collect()).prune();
+                match e {
+                    Some(e) => self.query_for(req, Some(&e)).map(Some),
+                    None => Ok(None),
+                }
+            }
+            plain::Stage::Most(words) => {
+                let expand = self.expand(req);
+                let (jieba, needles) =
+                    self.segmenter(words.iter().map(|w| (w.as_str(), true)), expand);
+                let b = Builder {
+                    fields: &self.fields,
+                    jieba: &jieba,
+                    expand,
+                    vocab: &self.vocab,
+                };
+                // How rare each word is: BM25's idf over the records holding it.
+                let searcher = self.reader.searcher();
+                let n = searcher.num_docs() as f32;
+                let mut weighted = Vec::new();
+                for w in words {
+                    if query::Expr::Term(w.clone()).prune().is_none() {
+                        continue;
+                    }
+                    let df = searcher.search(b.matcher(w)?.as_ref(), &Count)? as f32;
+                    if df > 0.0 {
+                        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                        weighted.push((w.clone(), idf));
+                    }
+                }
+                if weighted.is_empty() {
+                    return Ok(None);
+                }
+                let floor = 1.0 + weighted.iter().map(|(_, w)| w).sum::<f32>();
+                // Half of the words if some record holds that many, else any.
+                let mut found = None;
+                for min in [plain::most(weighted.len()), 1] {
+                    let mut clauses = self.filters(req)?;
+                    clauses.push((Occur::Must, b.most_of(&weighted, floor, min)?));
+                    let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+                    let hits = min == 1 || searcher.search(q.as_ref(), &Count)? > 0;
+                    found = Some(q);
+                    if hits {
+                        break;
+                    }
+                }
+                Ok(found.map(|q| (q, needles)))
+            }
+        }
+    }
+
+    /// Builds the tantivy query for a request, with the words to highlight. A plain
+    /// question ([`plain`]) gets the query of the first step of its plan that
+    /// finds anything (the last one if none does).
+    pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
+        if let Some(plan) = self.plan(req)? {
+            let stages = plan.stages();
+            let searcher = self.reader.searcher();
+            let mut last = None;
+            for stage in &stages {
+                if let Some((q, needles)) = self.stage_query(req, stage)? {
+                    if searcher.search(q.as_ref(), &Count)? > 0 {
+                        return Ok((q, needles));
+                    }
+                    last = Some((q, needles));
+                }
+            }
+            if let Some(found) = last {
+                return Ok(found);
+            }
+        }
+        let expr = self.expr(req)?;
+        self.query_for(req, expr.as_ref())
+    }
+
+    /// Runs a search. A plain question ([`plain`]) is searched step by step until
+    /// one finds anything; the results say which words were left out and whether
+    /// the answer is partial.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let (q, needles) = self.build_query(req)?;
+        if let Some(plan) = self.plan(req)? {
+            let stages = plan.stages();
+            let mut last = None;
+            for stage in &stages {
+                let Some((q, needles)) = self.stage_query(req, stage)? else {
+                    continue;
+                };
+                let mut r = self.run(req, q.as_ref(), &needles)?;
+                let words = match stage {
+                    plain::Stage::All(w) | plain::Stage::Most(w) => w.join(" "),
+                };
+                r.ignored = plan.ignored.clone();
+                r.searched = (words != plan.written.join(" ")).then_some(words);
+                if r.total > 0 {
+                    r.partial = matches!(stage, plain::Stage::Most(_));
+                    return Ok(r);
+                }
+                last = Some(r);
+            }
+            if let Some(r) = last {
+                return Ok(r);
+            }
+        }
+        let expr = self.expr(req)?;
+        let (q, needles) = self.query_for(req, expr.as_ref())?;
+        self.run(req, q.as_ref(), &needles)
+    }
+
+    /// Runs the query `q` for a request.
+    fn run(&self, req: &SearchRequest, q: &dyn Query, needles: &[String]) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let facets = |q: &dyn Query| -> Result<Option<Facets>> {
             Ok(if req.facets {
@@ -512,7 +677,7 @@ impl Engine {
         };
         if req.offset >= MAX_WINDOW {
             // Past the window only a page with no hits on it is answered.
-            let total = searcher.search(&q, &Count)?;
+            let total = searcher.search(q, &Count)?;
             if total > req.offset {
                 return Err(Error::BadQuery(format!(
                     "只能翻到前 {MAX_WINDOW} 条结果（--offset 最大为 {last}），请缩小查询范围 \
@@ -524,7 +689,8 @@ impl Engine {
             return Ok(SearchResults {
                 total,
                 hits: Vec::new(),
-                facets: facets(q.as_ref())?,
+                facets: facets(q)?,
+                ..SearchResults::default()
             });
         }
         // Hits shown: no further down than MAX_WINDOW. The collector reserves room
@@ -540,39 +706,35 @@ impl Engine {
         };
         let (addrs, total): (Vec<(f32, DocAddress)>, usize) = match sort {
             Sort::Relevance => {
+                // Best match first (a paragraph's score weighed down), then the
+                // newest notice, then (file, record number).
                 let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     move |seg: &tantivy::SegmentReader| {
+                        let cols = order::Columns::of(seg);
                         let keys = order.keys(seg);
                         move |doc: tantivy::DocId, score: Score| {
                             let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
-                            (score, std::cmp::Reverse(k))
+                            (cols.weigh(doc, score), cols.date(doc), std::cmp::Reverse(k))
                         }
                     },
                 );
-                let (v, n) = searcher.search(&q, &(top, Count))?;
-                (v.into_iter().map(|((s, _), a)| (s, a)).collect(), n)
+                let (v, n) = searcher.search(q, &(top, Count))?;
+                (v.into_iter().map(|((s, _, _), a)| (s, a)).collect(), n)
             }
             Sort::Date => {
                 let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     move |seg: &tantivy::SegmentReader| {
-                        // A column shorter than the segment (a damaged file) is
-                        // not read: every record then sorts as undated.
-                        let col = seg
-                            .fast_fields()
-                            .u64("date")
-                            .ok()
-                            .filter(|c| c.num_docs() >= seg.max_doc());
+                        let cols = order::Columns::of(seg);
                         let keys = order.keys(seg);
                         move |doc: tantivy::DocId, score: Score| {
-                            let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
                             let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
-                            (d, score, std::cmp::Reverse(k))
+                            (cols.date(doc), cols.weigh(doc, score), std::cmp::Reverse(k))
                         }
                     },
                 );
-                let (v, n) = searcher.search(&q, &(top, Count))?;
+                let (v, n) = searcher.search(q, &(top, Count))?;
                 (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n)
             }
         };
@@ -580,13 +742,14 @@ impl Engine {
         // `--limit 0` asks for the count only.
         for (score, addr) in addrs.into_iter().take(shown) {
             let mut hit = self.hit(&searcher, addr, score)?;
-            hit.highlights = snippet::highlight(&hit.measure, &needles);
+            hit.highlights = snippet::highlight(&hit.measure, needles);
             hits.push(hit);
         }
         Ok(SearchResults {
             total,
             hits,
-            facets: facets(q.as_ref())?,
+            facets: facets(q)?,
+            ..SearchResults::default()
         })
     }
 
