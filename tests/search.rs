@@ -627,3 +627,95 @@ fn a_question_of_filler_words_only_is_searched_as_written() {
     assert!(r.ignored.is_empty());
     assert_eq!(r.total, truth("整改").len());
 }
+
+/// A notice of 青禾市 agency `agency` dated `date` (`YYYY年M月D日`) with the given
+/// problems (title, measures without closing punctuation) and a closing plan
+/// paragraph.
+fn notice(agency: &str, date: &str, problems: &[(&str, &[&str])], plan: &str) -> String {
+    let mut s = format!(
+        "中共青禾市{agency}党组关于市委巡察整改进展情况的通报\n\n\
+         根据市委统一部署，市委第一巡察组对市{agency}党组开展了常规巡察。现将巡察整改进展情况予以公布。\n\n\
+         一、巡察反馈问题整改落实情况\n\n（一）关于全面从严治党方面的问题\n"
+    );
+    s.push_str("1.制度执行方面\n");
+    for (i, (title, measures)) in problems.iter().enumerate() {
+        let ordinals = ["一是", "二是", "三是"];
+        let ms: Vec<String> = measures
+            .iter()
+            .zip(ordinals)
+            .map(|(m, o)| format!("{o}{m}"))
+            .collect();
+        s.push_str(&format!("（{}）{title}。{}。\n", i + 1, ms.join("；")));
+    }
+    s.push_str(&format!(
+        "\n二、下一步工作打算\n\n{plan}\n\n中共青禾市{agency}党组\n{date}\n"
+    ));
+    s
+}
+
+#[test]
+fn measures_on_the_problem_rank_first_then_newer_notices() {
+    let older = notice(
+        "档案局",
+        "2023年3月1日",
+        &[
+            (
+                "公务用车管理不规范",
+                &["修订车辆管理制度，建立派车登记台账，每月公示用车情况"],
+            ),
+            (
+                "财务报销审核不严",
+                &["规范差旅费、公务用车运行费等报销审核流程，逐笔核对票据"],
+            ),
+            ("制度执行不够严格", &["严格执行公务用车管理制度"]),
+        ],
+        "严格执行公务用车管理制度。",
+    );
+    let newer = notice(
+        "气象局",
+        "2024年5月6日",
+        &[("制度执行不够严格", &["严格执行公务用车管理制度"])],
+        "持续巩固整改成果。",
+    );
+    // The older notice's file comes first by name.
+    let dir = common::corpus(&[("a.txt", &older), ("b.txt", &newer)]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    let mut req = exact("公务用车");
+    req.limit = 100;
+    let hits = e.search(&req).expect("search").hits;
+    let show: Vec<(String, String, String, String)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h.kind.clone(),
+                h.agency_short.clone(),
+                h.problem.clone(),
+                h.measure.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(hits.len(), 5, "{show:#?}");
+    // The measure whose problem is about official cars first, though its text
+    // does not name them.
+    assert_eq!(hits[0].problem, "公务用车管理不规范", "{show:#?}");
+    // The same measure in two notices: the newer notice first, though its file
+    // comes second.
+    let same: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.measure == "严格执行公务用车管理制度。")
+        .map(|h| h.kind.as_str())
+        .collect();
+    assert_eq!(same, ["measure", "measure", "paragraph"], "{show:#?}");
+    let first_same = hits
+        .iter()
+        .position(|h| h.measure == "严格执行公务用车管理制度。")
+        .expect("found");
+    assert_eq!(hits[first_same].published, "2024-05-06", "{show:#?}");
+    assert_eq!(hits[first_same + 1].published, "2023-03-01", "{show:#?}");
+    // The plan paragraph of the same words after both measures, weighed down.
+    assert_eq!(hits[3].kind, "paragraph", "{show:#?}");
+    assert!(hits[3].score <= hits[2].score);
+    // The measure naming official cars in passing, in a longer text, last.
+    assert_eq!(hits[4].problem, "财务报销审核不严", "{show:#?}");
+}
