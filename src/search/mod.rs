@@ -553,110 +553,108 @@ impl Engine {
         Ok(Some(plain::Plan::new(&words, &jieba)))
     }
 
-    /// The query of one step of a plan, with the words to highlight; `None` if the
-    /// step has nothing to search for.
-    fn stage_query(&self, req: &SearchRequest, stage: &plain::Stage) -> Result<Option<Built>> {
-        match stage {
-            plain::Stage::All(words) => {
-                let e = Expr::And(words.iter().cloned().map(Expr::Term).collect()).prune();
-                match e {
-                    Some(e) => self.query_for(req, Some(&e)).map(Some),
-                    None => Ok(None),
-                }
+    /// The query of a plain question asking for `words` ([`plain`]), with the words
+    /// to highlight, and the query of the records holding every one of them; `None`
+    /// if no record holds any.
+    fn question_query(
+        &self,
+        req: &SearchRequest,
+        words: &[String],
+    ) -> Result<Option<(Built, Box<dyn Query>)>> {
+        let expand = self.expand(req);
+        let (jieba, needles) = self.segmenter(words.iter().map(|w| (w.as_str(), true)), expand);
+        let b = Builder {
+            fields: &self.fields,
+            jieba: &jieba,
+            expand,
+            vocab: &self.vocab,
+        };
+        // How rare each word is: BM25's idf over the records holding it.
+        let searcher = self.reader.searcher();
+        let n = searcher.num_docs() as f32;
+        let mut weighted = Vec::new();
+        for w in words {
+            if Expr::Term(w.clone()).prune().is_none() {
+                continue;
             }
-            plain::Stage::Most(words) => {
-                let expand = self.expand(req);
-                let (jieba, needles) =
-                    self.segmenter(words.iter().map(|w| (w.as_str(), true)), expand);
-                let b = Builder {
-                    fields: &self.fields,
-                    jieba: &jieba,
-                    expand,
-                    vocab: &self.vocab,
-                };
-                // How rare each word is: BM25's idf over the records holding it.
-                let searcher = self.reader.searcher();
-                let n = searcher.num_docs() as f32;
-                let mut weighted = Vec::new();
-                for w in words {
-                    if query::Expr::Term(w.clone()).prune().is_none() {
-                        continue;
-                    }
-                    let df = searcher.search(b.matcher(w)?.as_ref(), &Count)? as f32;
-                    if df > 0.0 {
-                        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                        weighted.push((w.clone(), idf));
-                    }
-                }
-                if weighted.is_empty() {
-                    return Ok(None);
-                }
-                let floor = 1.0 + weighted.iter().map(|(_, w)| w).sum::<f32>();
-                // Half of the words if some record holds that many, else any.
-                let mut found = None;
-                for min in [plain::most(weighted.len()), 1] {
-                    let mut clauses = self.filters(req)?;
-                    clauses.push((Occur::Must, b.most_of(&weighted, floor, min)?));
-                    let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-                    let hits = min == 1 || searcher.search(q.as_ref(), &Count)? > 0;
-                    found = Some(q);
-                    if hits {
-                        break;
-                    }
-                }
-                Ok(found.map(|q| (q, needles)))
+            let df = searcher.search(b.matcher(w)?.as_ref(), &Count)? as f32;
+            if df > 0.0 {
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                weighted.push((w.clone(), idf));
             }
         }
+        if weighted.is_empty() {
+            return Ok(None);
+        }
+        let every = if weighted.len() < words.len() {
+            query::nothing()
+        } else {
+            let e = Expr::And(
+                weighted
+                    .iter()
+                    .map(|(w, _)| Expr::Term(w.clone()))
+                    .collect(),
+            );
+            let mut clauses = self.filters(req)?;
+            clauses.push((Occur::Must, b.build(&e)?));
+            Box::new(BooleanQuery::new(clauses))
+        };
+        // Each word held counts more than every weight together: more words first.
+        let floor = 1.0 + weighted.iter().map(|(_, w)| w).sum::<f32>();
+        // Half of the words if some record holds that many, else any.
+        let mut found = None;
+        for min in [plain::most(weighted.len()), 1] {
+            let mut clauses = self.filters(req)?;
+            clauses.push((Occur::Must, b.most_of(&weighted, floor, min)?));
+            let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let hits = min == 1 || searcher.search(q.as_ref(), &Count)? > 0;
+            found = Some(q);
+            if hits {
+                break;
+            }
+        }
+        Ok(found.map(|q| ((q, needles), every)))
     }
 
-    /// Builds the tantivy query for a request, with the words to highlight. A plain
-    /// question ([`plain`]) gets the query of the first step of its plan that
-    /// finds anything (the last one if none does).
+    /// Builds the tantivy query for a request, with the words to highlight (for a
+    /// plain question, the query of its answer: [`plain`]).
     pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
         if let Some(plan) = self.plan(req)? {
-            let stages = plan.stages();
-            let searcher = self.reader.searcher();
-            let mut last = None;
-            for stage in &stages {
-                if let Some((q, needles)) = self.stage_query(req, stage)? {
-                    if searcher.search(q.as_ref(), &Count)? > 0 {
-                        return Ok((q, needles));
-                    }
-                    last = Some((q, needles));
-                }
-            }
-            if let Some(found) = last {
-                return Ok(found);
+            let words = plan.words();
+            if !words.is_empty() {
+                return match self.question_query(req, &words)? {
+                    Some((built, _)) => Ok(built),
+                    None => Ok((query::nothing(), Vec::new())),
+                };
             }
         }
         let expr = self.expr(req)?;
         self.query_for(req, expr.as_ref())
     }
 
-    /// Runs a search. A plain question ([`plain`]) is searched step by step until
-    /// one finds anything; the results say which words were left out and whether
-    /// the answer is partial.
+    /// Runs a search. A plain question ([`plain`]) is answered by the records
+    /// holding most of its words; the results say which words were left out, which
+    /// were searched, and whether no record holds every one (a partial answer).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         if let Some(plan) = self.plan(req)? {
-            let stages = plan.stages();
-            let mut last = None;
-            for stage in &stages {
-                let Some((q, needles)) = self.stage_query(req, stage)? else {
-                    continue;
+            let words = plan.words();
+            if !words.is_empty() {
+                let mut r = match self.question_query(req, &words)? {
+                    Some(((q, needles), every)) => {
+                        let mut r = self.run(req, q.as_ref(), &needles)?;
+                        if r.total > 0 {
+                            let searcher = self.reader.searcher();
+                            r.partial = searcher.search(every.as_ref(), &Count)? == 0;
+                        }
+                        r
+                    }
+                    None => SearchResults {
+                        facets: req.facets.then(Facets::default),
+                        ..SearchResults::default()
+                    },
                 };
-                let mut r = self.run(req, q.as_ref(), &needles)?;
-                let words = match stage {
-                    plain::Stage::All(w) | plain::Stage::Most(w) => w.join(" "),
-                };
-                r.ignored = plan.ignored.clone();
-                r.searched = (words != plan.written.join(" ")).then_some(words);
-                if r.total > 0 {
-                    r.partial = matches!(stage, plain::Stage::Most(_));
-                    return Ok(r);
-                }
-                last = Some(r);
-            }
-            if let Some(r) = last {
+                r.ignored = plan.ignored;
+                r.searched = Some(words.join(" "));
                 return Ok(r);
             }
         }

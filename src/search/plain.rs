@@ -3,16 +3,16 @@
 //! A query of words separated by spaces, without operators, quotes or
 //! parentheses, that holds a question or filler word ([`FILLER_WORDS`],
 //! [`FILLER_CHARS`]) is a plain question. Its filler words need not match: they are
-//! taken out, and what is left is searched in steps, the first that finds anything
-//! answering ([`Plan::stages`]):
+//! taken out, what is left is cut into words (jieba's, a single character staying
+//! with its neighbour: `医共体建设有哪些措施` asks for 医共体 and 建设), and the
+//! answer is the records holding most of those words ([`Plan::words`]):
 //!
-//! 1. every piece left between the filler words, each as written (`医共体建设`);
-//! 2. every word of those pieces as jieba cuts them (`医共体` and `建设`; a single
-//!    character stays with its neighbour);
-//! 3. records holding most of those words: at least half of the words some record
-//!    holds (if no record holds half of them, at least one), ranked by how many
-//!    they hold, then by how rare the words are (a *partial* answer, said so above
-//!    the hits).
+//! - at least half of the words some record holds (if no record holds half of
+//!   them, at least one);
+//! - ranked by how many of the words they hold, then by how rare those words are
+//!   (BM25's idf), then by BM25: records holding every word come first;
+//! - when no record holds every word the answer is *partial*, and says so above the
+//!   hits.
 //!
 //! Keyword queries (no filler word: `医共体 公务用车`) and queries with `AND`,
 //! `OR`, `NOT`, `-`, quotes or parentheses keep their strict meaning: every word
@@ -90,15 +90,6 @@ pub struct Plan {
     pub ignored: Vec<String>,
     /// What is left.
     pub pieces: Vec<Piece>,
-}
-
-/// One step of a plan ([`Plan::stages`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stage {
-    /// Every one of these words (each matched literally, as a query word is).
-    All(Vec<String>),
-    /// As many of these words as can be found: the partial answer.
-    Most(Vec<String>),
 }
 
 /// Splits `word` at the filler words of [`FILLER_WORDS`], the longest first at each
@@ -184,29 +175,24 @@ impl Plan {
         }
     }
 
-    /// The steps to try in order; the first finding anything answers. Empty when
-    /// the query holds no filler word, or nothing else: it is then searched as
-    /// written.
-    pub fn stages(&self) -> Vec<Stage> {
-        let mut out = Vec::new();
-        if self.ignored.is_empty() || self.pieces.is_empty() {
-            return out;
-        }
-        let pieces: Vec<String> = self.pieces.iter().map(|p| p.text.clone()).collect();
-        out.push(Stage::All(pieces.clone()));
+    /// Whether the query is a question: it held a filler word and something else.
+    pub fn is_question(&self) -> bool {
+        !self.ignored.is_empty() && !self.pieces.is_empty()
+    }
+
+    /// The words a question asks for, in order, each once; empty when the query is
+    /// not a question ([`Plan::is_question`]): it is then searched as written.
+    pub fn words(&self) -> Vec<String> {
         let mut words: Vec<String> = Vec::new();
+        if !self.is_question() {
+            return words;
+        }
         for w in self.pieces.iter().flat_map(|p| &p.words) {
             if !words.contains(w) {
                 words.push(w.clone());
             }
         }
-        if words != pieces {
-            out.push(Stage::All(words.clone()));
-        }
-        if words.len() > 1 {
-            out.push(Stage::Most(words));
-        }
-        out
+        words
     }
 }
 
@@ -268,21 +254,10 @@ mod tests {
         assert_eq!(p.ignored, ["有哪些", "措施"]);
         assert_eq!(p.pieces[0].text, "医共体建设");
         assert_eq!(p.pieces[0].words, ["医共体", "建设"]);
-        assert_eq!(
-            p.stages(),
-            [
-                Stage::All(vec!["医共体建设".into()]),
-                Stage::All(vec!["医共体".into(), "建设".into()]),
-                Stage::Most(vec!["医共体".into(), "建设".into()]),
-            ]
-        );
+        assert_eq!(p.words(), ["医共体", "建设"]);
         let p = plan("公务用车问题怎么处理");
         assert_eq!(p.ignored, ["问题", "怎么", "处理"]);
-        assert_eq!(
-            p.stages(),
-            [Stage::All(vec!["公务用车".into()])],
-            "one word: no partial step"
-        );
+        assert_eq!(p.words(), ["公务用车"]);
     }
 
     #[test]
@@ -293,13 +268,13 @@ mod tests {
         assert_eq!(texts, ["巡察", "目的"]);
         let p = plan("所有 公务用车");
         assert!(p.ignored.is_empty());
-        assert!(p.stages().is_empty());
+        assert!(p.words().is_empty());
     }
 
     #[test]
     fn keywords_without_filler_words_are_searched_as_written() {
-        assert!(plan("医共体 公务用车").stages().is_empty());
-        assert!(plan("医共体建设").stages().is_empty());
+        assert!(plan("医共体 公务用车").words().is_empty());
+        assert!(plan("医共体建设").words().is_empty());
     }
 
     #[test]
@@ -313,9 +288,9 @@ mod tests {
     }
 
     #[test]
-    fn a_query_of_fillers_only_has_no_stage() {
-        assert!(plan("有哪些整改措施").stages().is_empty());
-        assert!(plan("怎么办？").stages().is_empty());
+    fn a_query_of_fillers_only_is_no_question() {
+        assert!(plan("有哪些整改措施").words().is_empty());
+        assert!(plan("怎么办？").words().is_empty());
     }
 
     #[test]
