@@ -18,7 +18,9 @@ use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Score, Searcher, TantivyDocument, Term};
 
@@ -180,6 +182,14 @@ pub struct Hit {
     pub title: String,
     /// 巡察/巡视.
     pub inspection: String,
+    /// Where else this notice was published: the copies of it found in the corpus
+    /// ([`crate::index::dedup`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_published_at: Vec<String>,
+    /// The notice of record this hit's file is a copy of (shown with
+    /// [`SearchRequest::all_copies`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
 }
 
 /// Counts of matching records by one property.
@@ -242,6 +252,8 @@ pub struct Engine {
     synonyms: Synonyms,
     /// Ties broken by (file, record number).
     order: Arc<order::TieBreak>,
+    /// The `file` terms of the copies of reposted notices, left out of searches.
+    copies: Vec<Term>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -335,7 +347,9 @@ impl Engine {
             .keys()
             .map(|s| (file_id(s), s.clone()))
             .collect();
+        let copies = manifest.copies().map(|k| fields.file_term(k)).collect();
         Ok(Engine {
+            copies,
             order: Arc::new(order::TieBreak::new(fields, &manifest)),
             vocab,
             sources,
@@ -426,7 +440,29 @@ impl Engine {
         if req.measures_only {
             push(measures(f));
         }
+        if let Some(q) = self.not_copies(req.all_copies) {
+            out.push((Occur::MustNot, q));
+        }
         Ok(out)
+    }
+
+    /// The records of copies of reposted notices, to leave out (`None` when there are
+    /// none, or `all_copies`).
+    fn not_copies(&self, all_copies: bool) -> Option<Box<dyn Query>> {
+        (!all_copies && !self.copies.is_empty())
+            .then(|| Box::new(TermSetQuery::new(self.copies.iter().cloned())) as Box<dyn Query>)
+    }
+
+    /// Every record the request may see: all of them but the copies of reposted
+    /// notices, unless it asks for every copy ([`SearchRequest::all_copies`]).
+    pub fn all_records(&self, req: &SearchRequest) -> Box<dyn Query> {
+        match self.not_copies(req.all_copies) {
+            Some(q) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, q),
+            ])),
+            None => Box::new(AllQuery),
+        }
     }
 
     /// `--agency`: the files whose agency (or its short form) contains the text, with
@@ -577,7 +613,11 @@ impl Engine {
             if Expr::Term(w.clone()).prune().is_none() {
                 continue;
             }
-            let df = searcher.search(b.matcher(w)?.as_ref(), &Count)? as f32;
+            let mut held: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, b.matcher(w)?)];
+            if let Some(q) = self.not_copies(false) {
+                held.push((Occur::MustNot, q));
+            }
+            let df = searcher.search(&BooleanQuery::new(held), &Count)? as f32;
             if df > 0.0 {
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 weighted.push((w.clone(), idf));
@@ -845,6 +885,8 @@ impl Engine {
             line: first_u64(&doc, f.line),
             title: file.title,
             inspection: file.inspection,
+            also_published_at: file.also_published_at,
+            copy_of: file.copy_of,
         })
     }
 
@@ -971,6 +1013,9 @@ impl Engine {
             Occur::Must,
             Box::new(BoostQuery::new(measures(&self.fields), 0.0)),
         ));
+        if let Some(q) = self.not_copies(false) {
+            clauses.push((Occur::MustNot, q));
+        }
         if let Some(a) = exclude_agency.filter(|a| !a.is_empty()) {
             clauses.push((Occur::MustNot, exactly(self.fields.agency_short, a)));
         }

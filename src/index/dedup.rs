@@ -1,0 +1,282 @@
+//! Reposted notices: the same notice published again by the agency, the county portal
+//! or the discipline commission's site (with other navigation, another encoding, as
+//! HTML or PDF).
+//!
+//! Each indexed file gets a MinHash signature of its parsed body ([`signature`]): the
+//! set of [`SHINGLE`]-character shingles of its measures and problem titles (of all
+//! its records when it has no measure), letters, digits and CJK characters only,
+//! folded, so that layout, punctuation, encoding and the page around the notice do
+//! not count. Two files are copies when the estimated Jaccard similarity of their
+//! shingle sets is at least [`THRESHOLD`]. Candidates are found by LSH banding
+//! ([`BANDS`] bands of [`ROWS`] hashes), so grouping a corpus costs time linear in
+//! its files; each candidate pair is then checked on the whole signature.
+//!
+//! A second progress report by the same agency for the same inspection repeats the
+//! header and the problem titles but reports other measures: its similarity with
+//! the first stays far below the threshold (the tests hold such a pair at about
+//! 0.3), while a reposted copy, parsed from a page with navigation around it, stays
+//! above 0.9.
+//!
+//! Of each group of copies one file is the notice of record: a parsed notice before
+//! a file that is not one, then the earliest published, then the first by key. The
+//! others name it in [`super::FileEntry::copy_of`] and it lists them in
+//! [`super::FileEntry::also_published_at`]; searches leave the copies out unless
+//! asked for every copy.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::record::{Record, RecordKind};
+use super::Manifest;
+
+/// Characters per shingle.
+pub const SHINGLE: usize = 5;
+/// Hashes in a signature.
+pub const HASHES: usize = 64;
+/// LSH bands.
+pub const BANDS: usize = 16;
+/// Hashes per band.
+pub const ROWS: usize = HASHES / BANDS;
+/// Estimated Jaccard similarity from which two files are copies of one notice.
+pub const THRESHOLD: f64 = 0.7;
+/// Fewest shingles a file needs to be compared: shorter bodies (an empty page, a
+/// one-line file) say too little to call two files the same notice.
+pub const MIN_SHINGLES: usize = 20;
+
+/// A MinHash signature: the least of each of [`HASHES`] hash functions over the
+/// shingles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature(pub [u32; HASHES]);
+
+/// Multipliers and offsets of the hash functions (odd multipliers, fixed: signatures
+/// are stored in the manifest and compared across builds).
+fn params() -> [(u64, u64); HASHES] {
+    let mut out = [(0u64, 0u64); HASHES];
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for p in &mut out {
+        // splitmix64
+        let mut next = || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        *p = (next() | 1, next());
+    }
+    out
+}
+
+/// The signature of a text; `None` if it has fewer than [`MIN_SHINGLES`] shingles.
+pub fn signature_of_text(text: &str) -> Option<Signature> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(crate::text::fold_char)
+        .filter(|c| crate::text::is_word_char(*c))
+        .collect();
+    if chars.len() < SHINGLE + MIN_SHINGLES - 1 {
+        return None;
+    }
+    let params = params();
+    let mut mins = [u32::MAX; HASHES];
+    let mut buf = String::with_capacity(SHINGLE * 4);
+    let mut seen = std::collections::HashSet::new();
+    for w in chars.windows(SHINGLE) {
+        buf.clear();
+        buf.extend(w);
+        let h = xxhash_rust::xxh3::xxh3_64(buf.as_bytes());
+        if !seen.insert(h) {
+            continue;
+        }
+        for (m, (a, b)) in mins.iter_mut().zip(params.iter()) {
+            let v = (a.wrapping_mul(h).wrapping_add(*b) >> 32) as u32;
+            if v < *m {
+                *m = v;
+            }
+        }
+    }
+    if seen.len() < MIN_SHINGLES {
+        return None;
+    }
+    Some(Signature(mins))
+}
+
+/// The signature of a parsed file's body: its measures and problem titles (all its
+/// records when it has no measure).
+pub fn signature(records: &[Record]) -> Option<Signature> {
+    let measures = records.iter().any(|r| r.kind == RecordKind::Measure);
+    let mut text = String::new();
+    let mut last_problem = "";
+    for r in records {
+        if measures && r.kind != RecordKind::Measure {
+            continue;
+        }
+        if r.problem != last_problem {
+            text.push_str(&r.problem);
+            text.push('\n');
+            last_problem = &r.problem;
+        }
+        text.push_str(&r.text);
+        text.push('\n');
+    }
+    signature_of_text(&text)
+}
+
+impl Signature {
+    /// The signature as stored in the manifest: hex, 8 digits a hash.
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|v| format!("{v:08x}")).collect()
+    }
+
+    /// Reads [`Signature::to_hex`] back; `None` if it is not one.
+    pub fn from_hex(s: &str) -> Option<Signature> {
+        if s.len() != HASHES * 8 || !s.is_ascii() {
+            return None;
+        }
+        let mut out = [0u32; HASHES];
+        for (i, v) in out.iter_mut().enumerate() {
+            *v = u32::from_str_radix(&s[i * 8..i * 8 + 8], 16).ok()?;
+        }
+        Some(Signature(out))
+    }
+
+    /// Estimated Jaccard similarity of the two shingle sets: the share of hashes
+    /// whose minimum agrees.
+    pub fn similarity(&self, other: &Signature) -> f64 {
+        let same = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
+        same as f64 / HASHES as f64
+    }
+}
+
+/// Groups of copies among `files` (key, signature), each group sorted by key, groups
+/// in order of their first key; files without copies are in no group.
+pub fn groups<'a>(files: impl IntoIterator<Item = (&'a str, &'a Signature)>) -> Vec<Vec<String>> {
+    let files: Vec<(&str, &Signature)> = files.into_iter().collect();
+    let mut parent: Vec<usize> = (0..files.len()).collect();
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for band in 0..BANDS {
+        let mut buckets: HashMap<&[u32], Vec<usize>> = HashMap::new();
+        for (i, (_, sig)) in files.iter().enumerate() {
+            buckets
+                .entry(&sig.0[band * ROWS..(band + 1) * ROWS])
+                .or_default()
+                .push(i);
+        }
+        for members in buckets.values().filter(|m| m.len() > 1) {
+            for (k, &i) in members.iter().enumerate() {
+                for &j in &members[k + 1..] {
+                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                    if ri != rj && files[i].1.similarity(files[j].1) >= THRESHOLD {
+                        parent[ri.max(rj)] = ri.min(rj);
+                    }
+                }
+            }
+        }
+    }
+    let mut by_root: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, (key, _)) in files.iter().enumerate() {
+        let r = find(&mut parent, i);
+        by_root.entry(r).or_default().push(key.to_string());
+    }
+    let mut out: Vec<Vec<String>> = by_root.into_values().filter(|g| g.len() > 1).collect();
+    for g in &mut out {
+        g.sort();
+    }
+    out.sort();
+    out
+}
+
+/// Finds the copies among the manifest's files and records them: the notice of
+/// record of each group and the others ([`super::FileEntry::copy_of`],
+/// [`super::FileEntry::also_published_at`]). Files without a signature are no one's
+/// copy.
+pub fn assign(manifest: &mut Manifest) {
+    let mut sigs: Vec<(String, Signature)> = Vec::new();
+    for (key, e) in manifest.files.iter_mut() {
+        e.copy_of = None;
+        e.also_published_at.clear();
+        if let Some(s) = Signature::from_hex(&e.minhash) {
+            sigs.push((key.clone(), s));
+        }
+    }
+    let found = groups(sigs.iter().map(|(k, s)| (k.as_str(), s)));
+    for group in found {
+        let of_record = group.iter().min_by(|a, b| {
+            let (ea, eb) = (&manifest.files[*a], &manifest.files[*b]);
+            // A notice first, then the earliest date (an unknown date last), then
+            // the key.
+            eb.notice
+                .cmp(&ea.notice)
+                .then_with(|| {
+                    (ea.published.is_empty(), &ea.published)
+                        .cmp(&(eb.published.is_empty(), &eb.published))
+                })
+                .then_with(|| a.cmp(b))
+        });
+        let Some(of_record) = of_record.cloned() else {
+            continue;
+        };
+        for key in &group {
+            if *key == of_record {
+                continue;
+            }
+            if let Some(e) = manifest.files.get_mut(key) {
+                e.copy_of = Some(of_record.clone());
+            }
+        }
+        if let Some(e) = manifest.files.get_mut(&of_record) {
+            e.also_published_at = group.iter().filter(|k| **k != of_record).cloned().collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "一是修订车辆管理制度，建立派车登记台账，每月公示用车情况。\
+        二是规范差旅费报销审核流程，逐笔核对票据，对超标准报销的追回款项。\
+        三是开展公务用车专项检查，对违规使用公车的人员进行谈话提醒并通报。\
+        四是完善固定资产管理制度，对账实不符的资产逐项清查并登记入账。";
+
+    #[test]
+    fn hex_round_trips() {
+        let s = signature_of_text(BODY).expect("long enough");
+        assert_eq!(Signature::from_hex(&s.to_hex()), Some(s.clone()));
+        assert_eq!(s.to_hex().len(), HASHES * 8);
+        assert_eq!(Signature::from_hex("00"), None);
+        assert_eq!(Signature::from_hex(&"zz".repeat(HASHES * 4)), None);
+    }
+
+    #[test]
+    fn layout_and_punctuation_do_not_count() {
+        let a = signature_of_text(BODY).expect("long enough");
+        let spaced: String = BODY
+            .chars()
+            .map(|c| if c == '，' { ' ' } else { c })
+            .collect();
+        let b = signature_of_text(&format!("  {spaced}\n\n")).expect("long enough");
+        assert_eq!(a.similarity(&b), 1.0);
+        assert!(signature_of_text("一是修订制度。").is_none());
+    }
+
+    #[test]
+    fn copies_group_and_other_texts_do_not() {
+        let a = signature_of_text(BODY).expect("sig");
+        let b = signature_of_text(&format!("首页 机构概况 信息公开 {BODY} 版权所有")).expect("sig");
+        let c = signature_of_text(
+            "一是加快推进医共体建设，邀请省专家组开展调研培训。二是推进检验检查结果互认，\
+             分步推进二级以上公立医疗机构接入平台。三是加强基层医疗卫生人才培养，招录大学生村医。",
+        )
+        .expect("sig");
+        assert!(a.similarity(&b) >= THRESHOLD, "{}", a.similarity(&b));
+        assert!(a.similarity(&c) < 0.2, "{}", a.similarity(&c));
+        let g = groups([("x/a.txt", &a), ("y/c.txt", &c), ("z/b.html", &b)]);
+        assert_eq!(g, [vec!["x/a.txt".to_string(), "z/b.html".to_string()]]);
+    }
+}
