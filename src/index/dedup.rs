@@ -38,9 +38,10 @@ pub const BANDS: usize = 16;
 pub const ROWS: usize = HASHES / BANDS;
 /// Estimated Jaccard similarity from which two files are copies of one notice.
 pub const THRESHOLD: f64 = 0.7;
-/// Fewest shingles a file needs to be compared: shorter bodies (an empty page, a
-/// one-line file) say too little to call two files the same notice.
-pub const MIN_SHINGLES: usize = 20;
+/// Fewest shingles a file needs to be compared (about 60 characters of measures):
+/// shorter bodies (an empty page, a notice of one short measure) say too little to
+/// call two files the same notice, and differ by a word or two.
+pub const MIN_SHINGLES: usize = 60;
 
 /// A MinHash signature: the least of each of [`HASHES`] hash functions over the
 /// shingles.
