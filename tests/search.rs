@@ -598,6 +598,14 @@ fn a_question_no_record_answers_whole_gets_a_partial_answer() {
 }
 
 #[test]
+fn a_question_of_too_many_words_is_an_error() {
+    let e = seeds_engine();
+    let long = format!("{}怎么办", common::TERMS.concat());
+    let err = e.search(&SearchRequest::new(long)).unwrap_err();
+    assert!(err.to_string().contains("too many search words"), "{err}");
+}
+
+#[test]
 fn operators_and_quotes_keep_their_strict_meaning() {
     let e = seeds_engine();
     for q in [

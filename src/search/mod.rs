@@ -586,7 +586,16 @@ impl Engine {
             return Ok(None);
         };
         let jieba = self.qdict.jieba_for(&req.query);
-        Ok(Some(plain::Plan::new(&words, &jieba)))
+        let plan = plain::Plan::new(&words, &jieba);
+        // Each word of a question is counted and matched: as many as a query may hold.
+        let n = plan.words().len();
+        if n > query::MAX_QUERY_TERMS {
+            return Err(Error::BadQuery(format!(
+                "查询词过多：{n} 个，最多 {m} 个 (too many search words: {n}, at most {m})",
+                m = query::MAX_QUERY_TERMS
+            )));
+        }
+        Ok(Some(plan))
     }
 
     /// The query of a plain question asking for `words` ([`plain`]), with the words
