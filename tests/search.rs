@@ -515,3 +515,220 @@ fn any_limit_and_offset_are_safe() {
     let res = e.search(&r).expect("search");
     assert_eq!((res.total, res.hits.len()), (8, 0), "--limit 0 counts only");
 }
+
+/// Ids of the hits of `q`, in order.
+fn ranked(e: &Engine, q: &str) -> Vec<String> {
+    let mut r = SearchRequest::new(q);
+    r.limit = 100;
+    e.search(&r)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn plain_questions_answer_with_the_measures_they_ask_about() {
+    let e = seeds_engine();
+    // 怎么 and 整改 are not required: the one measure on 编外用工 first, then those
+    // holding one of its words.
+    let r = e
+        .search(&SearchRequest::new("怎么整改编外用工"))
+        .expect("search");
+    assert_eq!(r.hits[0].id, "07a3a92e-148");
+    assert!(!r.partial);
+    assert_eq!(r.ignored, ["怎么", "整改"]);
+    assert_eq!(r.searched.as_deref(), Some("编外 用工"));
+    assert_eq!(r.total, (&truth("编外") | &truth("用工")).len());
+    // 有哪些 and 措施 are not required: the records holding 医共体 and 建设 first,
+    // the three where they stand together ahead.
+    let both = &truth("医共体") & &truth("建设");
+    let either = &truth("医共体") | &truth("建设");
+    let hits = ranked(e, "医共体建设有哪些措施");
+    assert_eq!(hits.len(), either.len().min(100));
+    assert_eq!(hits[..3], ["07a3a92e-29", "da269975-29", "24828685-9"]);
+    assert!(hits[..both.len()].iter().all(|id| both.contains(id)));
+    assert!(hits[both.len()..].iter().all(|id| !both.contains(id)));
+    // The measures under the problems on official cars first, the heading
+    // paragraph after them.
+    let cars = ranked(e, "公务用车问题怎么处理");
+    assert_eq!(cars, ranked(e, "公务用车"));
+    assert_eq!(
+        cars[..4],
+        [
+            "07a3a92e-116",
+            "07a3a92e-115",
+            "07a3a92e-114",
+            "07a3a92e-112"
+        ]
+    );
+    let r = e
+        .search(&SearchRequest::new("公务用车问题怎么处理"))
+        .expect("search");
+    assert_eq!(r.hits[3].kind, "paragraph");
+    assert_eq!(r.hits[4].kind, "measure");
+}
+
+#[test]
+fn a_question_no_record_answers_whole_gets_a_partial_answer() {
+    let e = seeds_engine();
+    // No record holds two of 违规, 发放 and 津补贴: those holding one, the one
+    // holding the rarest word (津补贴) first.
+    let mut req = SearchRequest::new("违规发放津补贴怎么整改的");
+    req.limit = 100;
+    let r = e.search(&req).expect("search");
+    assert!(r.partial);
+    assert_eq!(r.searched.as_deref(), Some("违规 发放 津补贴"));
+    assert_eq!(r.total, 17);
+    assert_eq!(r.hits[0].id, "b12da59d-43");
+    let rarest = truth("津补贴");
+    assert_eq!(rarest.len(), 1);
+    assert!(r.hits[1..].iter().all(|h| !rarest.contains(&h.id)));
+    // Every hit holds at least one of the words.
+    let any = &(&truth("违规") | &truth("发放")) | &rarest;
+    assert!(r.hits.iter().all(|h| any.contains(&h.id)));
+    assert_eq!(r.hits.len(), any.len());
+    let json = serde_json::to_value(&r).expect("json");
+    assert_eq!(json["partial"], true);
+    // A question every word of which some record holds is not partial.
+    let r = e.search(&SearchRequest::new("医共体建设")).expect("search");
+    assert!(!r.partial);
+    assert_eq!(r.total, 3);
+}
+
+#[test]
+fn a_question_of_too_many_words_is_an_error() {
+    let e = seeds_engine();
+    let long = format!("{}怎么办", common::TERMS.concat());
+    let err = e.search(&SearchRequest::new(long)).unwrap_err();
+    assert!(err.to_string().contains("too many search words"), "{err}");
+}
+
+#[test]
+fn operators_and_quotes_keep_their_strict_meaning() {
+    let e = seeds_engine();
+    for q in [
+        "\"怎么整改编外用工\"",
+        "怎么 AND 编外用工",
+        "编外用工 OR 怎么整改",
+        "(怎么整改编外用工)",
+        "编外用工 -有哪些",
+    ] {
+        let r = e.search(&SearchRequest::new(q)).expect("search");
+        assert!(!r.partial, "{q}");
+        assert!(r.ignored.is_empty(), "{q}");
+        assert!(r.searched.is_none(), "{q}");
+        let want = match q {
+            "编外用工 OR 怎么整改" | "编外用工 -有哪些" => 1,
+            _ => 0,
+        };
+        assert_eq!(r.total, want, "{q}");
+    }
+}
+
+#[test]
+fn a_question_of_filler_words_only_is_searched_as_written() {
+    let e = seeds_engine();
+    let r = e
+        .search(&SearchRequest::new("有哪些整改措施"))
+        .expect("search");
+    assert_eq!(r.total, 0);
+    assert!(r.ignored.is_empty());
+    // 整改 alone is what it says.
+    let r = e.search(&exact("整改")).expect("search");
+    assert!(r.ignored.is_empty());
+    assert_eq!(r.total, truth("整改").len());
+}
+
+/// A notice of 青禾市 agency `agency` dated `date` (`YYYY年M月D日`) with the given
+/// problems (title, measures without closing punctuation) and a closing plan
+/// paragraph.
+fn notice(agency: &str, date: &str, problems: &[(&str, &[&str])], plan: &str) -> String {
+    let mut s = format!(
+        "中共青禾市{agency}党组关于市委巡察整改进展情况的通报\n\n\
+         根据市委统一部署，市委第一巡察组对市{agency}党组开展了常规巡察。现将巡察整改进展情况予以公布。\n\n\
+         一、巡察反馈问题整改落实情况\n\n（一）关于全面从严治党方面的问题\n"
+    );
+    s.push_str("1.制度执行方面\n");
+    for (i, (title, measures)) in problems.iter().enumerate() {
+        let ordinals = ["一是", "二是", "三是"];
+        let ms: Vec<String> = measures
+            .iter()
+            .zip(ordinals)
+            .map(|(m, o)| format!("{o}{m}"))
+            .collect();
+        s.push_str(&format!("（{}）{title}。{}。\n", i + 1, ms.join("；")));
+    }
+    s.push_str(&format!(
+        "\n二、下一步工作打算\n\n{plan}\n\n中共青禾市{agency}党组\n{date}\n"
+    ));
+    s
+}
+
+#[test]
+fn measures_on_the_problem_rank_first_then_newer_notices() {
+    let older = notice(
+        "档案局",
+        "2023年3月1日",
+        &[
+            (
+                "公务用车管理不规范",
+                &["修订车辆管理制度，建立派车登记台账，每月公示用车情况"],
+            ),
+            (
+                "财务报销审核不严",
+                &["规范差旅费、公务用车运行费等报销审核流程，逐笔核对票据"],
+            ),
+            ("制度执行不够严格", &["严格执行公务用车管理制度"]),
+        ],
+        "严格执行公务用车管理制度。",
+    );
+    let newer = notice(
+        "气象局",
+        "2024年5月6日",
+        &[("制度执行不够严格", &["严格执行公务用车管理制度"])],
+        "持续巩固整改成果。",
+    );
+    // The older notice's file comes first by name.
+    let dir = common::corpus(&[("a.txt", &older), ("b.txt", &newer)]);
+    let index = common::build_index(dir.path());
+    let e = Engine::open(index.path()).expect("opens");
+    let mut req = exact("公务用车");
+    req.limit = 100;
+    let hits = e.search(&req).expect("search").hits;
+    let show: Vec<(String, String, String, String)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h.kind.clone(),
+                h.agency_short.clone(),
+                h.problem.clone(),
+                h.measure.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(hits.len(), 5, "{show:#?}");
+    // The measure whose problem is about official cars first, though its text
+    // does not name them.
+    assert_eq!(hits[0].problem, "公务用车管理不规范", "{show:#?}");
+    // The same measure in two notices: the newer notice first, though its file
+    // comes second.
+    let same: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.measure == "严格执行公务用车管理制度。")
+        .map(|h| h.kind.as_str())
+        .collect();
+    assert_eq!(same, ["measure", "measure", "paragraph"], "{show:#?}");
+    let first_same = hits
+        .iter()
+        .position(|h| h.measure == "严格执行公务用车管理制度。")
+        .expect("found");
+    assert_eq!(hits[first_same].published, "2024-05-06", "{show:#?}");
+    assert_eq!(hits[first_same + 1].published, "2023-03-01", "{show:#?}");
+    // The plan paragraph of the same words after both measures, weighed down.
+    assert_eq!(hits[3].kind, "paragraph", "{show:#?}");
+    assert!(hits[3].score <= hits[2].score);
+    // The measure naming official cars in passing, in a longer text, last.
+    assert_eq!(hits[4].problem, "财务报销审核不严", "{show:#?}");
+}

@@ -482,9 +482,14 @@ fn index_commits_are_picked_up_without_restart() {
     let q = format!("q={}", enc("分级诊疗"));
     assert_eq!(search(addr, &q)["total"], 0);
     let before = get(addr, "/api/health").json()["generation"].as_u64();
+    // Another notice (one that differed from a.txt by a word or two would be a
+    // reposted copy of it, left out of searches).
     std::fs::write(
         corpus.path().join("b.txt"),
-        HOSTILE.replace("医共体", "分级诊疗"),
+        "中共测试县卫生健康局党组关于巡察整改进展情况的通报\n\
+         一、存在问题及整改情况\n(一)聚焦基层医疗问题\n问题1:分级诊疗推进缓慢\n\
+         整改情况:已完成整改。\n一是制定县域分级诊疗实施方案并印发执行。二是建立双向转诊绿色通道。\n\n\
+         中共测试县卫生健康局党组\n2024年5月6日\n",
     )
     .expect("write");
     build();

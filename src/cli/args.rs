@@ -151,6 +151,9 @@ pub struct Select {
     /// 不使用同义词 (no synonyms)
     #[arg(long)]
     pub exact: bool,
+    /// 重复发布的通报每一份都算 (count every copy of a notice published more than once)
+    #[arg(long)]
+    pub all_copies: bool,
 }
 
 impl Select {
@@ -184,6 +187,7 @@ impl Select {
         req.until = self.until.clone();
         req.measures_only = self.measures_only;
         req.exact = self.exact;
+        req.all_copies = self.all_copies;
         Ok(req)
     }
 }

@@ -136,6 +136,9 @@ pub fn print_results(
     color: bool,
 ) -> io::Result<()> {
     let shown = r.hits.len();
+    if r.partial {
+        writeln!(out, "{}", zhenggai::search::PARTIAL_NOTE)?;
+    }
     if r.total == 0 {
         writeln!(out, "共 0 条结果 (0 hits)\n")?;
     } else if shown == 0 {

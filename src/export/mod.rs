@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
-use tantivy::query::{AllQuery, EnableScoring, Query};
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, DocSet, TantivyDocument, TERMINATED};
 
@@ -271,7 +271,8 @@ pub fn for_each_record(
     let query: Box<dyn Query> = if selects(req) {
         engine.build_query(req)?.0
     } else {
-        Box::new(AllQuery)
+        // Reposted notices count once.
+        engine.all_records(req)
     };
     let manifest = engine.manifest();
     let sources: HashMap<u64, &str> = manifest

@@ -8,6 +8,7 @@
 //! words; see [`vocab`]). Functions taking a `dir` accept the index folder (they
 //! follow its live generation) or a generation folder.
 
+pub mod dedup;
 mod document;
 pub mod files;
 pub mod record;
@@ -66,6 +67,17 @@ pub struct FileEntry {
     /// Inspection kind 巡察/巡视.
     #[serde(default)]
     pub inspection: String,
+    /// MinHash signature of its parsed body, hex ([`dedup`]; empty when too short
+    /// to compare).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub minhash: String,
+    /// The notice of record this file is a copy of (a reposted notice, [`dedup`]):
+    /// searches leave it out unless asked for every copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
+    /// The copies of this notice of record: where else it was published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_published_at: Vec<String>,
 }
 
 /// The manifest: what the index was built from and with.
@@ -165,6 +177,14 @@ impl Manifest {
     /// Records indexed in all.
     pub fn records(&self) -> usize {
         self.files.values().map(|f| f.records).sum()
+    }
+
+    /// The files that are copies of another notice ([`dedup`]), by key.
+    pub fn copies(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|(_, e)| e.copy_of.is_some())
+            .map(|(k, _)| k.as_str())
     }
 }
 

@@ -9,7 +9,7 @@ use tantivy::Term;
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 11;
+pub const FORMAT: u32 = 12;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]

@@ -218,6 +218,9 @@ fn read_and_parse(file: &CorpusFile, known: Option<&str>) -> Parsed {
             let notice = crate::parse::parse(&source, &src.text);
             let recs = records(&notice, &source);
             entry.records = recs.len();
+            entry.minhash = super::dedup::signature(&recs)
+                .map(|s| s.to_hex())
+                .unwrap_or_default();
             entry.notice = notice.is_notice;
             entry.agency = notice.agency.clone().unwrap_or_default();
             entry.agency_short = notice.agency_short.clone().unwrap_or_default();
@@ -609,6 +612,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(Progress)) -> Result<
     }
     report.total_files = manifest.files.len();
     report.total_records = manifest.records();
+    super::dedup::assign(&mut manifest);
     if !report.rebuilt && report.files_indexed == 0 && report.files_removed == 0 {
         // Nothing changed: the live generation stays, the new one goes.
         drop(writer);

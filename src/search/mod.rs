@@ -5,6 +5,7 @@ pub mod group;
 pub mod literal;
 mod lookup;
 mod order;
+pub mod plain;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
@@ -17,7 +18,9 @@ use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Score, Searcher, TantivyDocument, Term};
 
@@ -83,6 +86,9 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Compute facets.
     pub facets: bool,
+    /// Show every copy of a notice published more than once; by default only the
+    /// notice of record answers ([`crate::index::dedup`]).
+    pub all_copies: bool,
 }
 
 impl SearchRequest {
@@ -102,6 +108,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             exact: false,
             facets: false,
+            all_copies: false,
         }
     }
 
@@ -175,6 +182,14 @@ pub struct Hit {
     pub title: String,
     /// 巡察/巡视.
     pub inspection: String,
+    /// Where else this notice was published: the copies of it found in the corpus
+    /// ([`crate::index::dedup`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_published_at: Vec<String>,
+    /// The notice of record this hit's file is a copy of (shown with
+    /// [`SearchRequest::all_copies`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
 }
 
 /// Counts of matching records by one property.
@@ -193,8 +208,12 @@ pub struct Facets {
     pub year: FacetCounts,
 }
 
+/// What is printed above the hits of a partial answer ([`SearchResults::partial`]).
+pub const PARTIAL_NOTE: &str =
+    "没有同时包含全部词语的结果，以下为部分匹配 (no record holds every word; partial matches follow)";
+
 /// The answer to a search.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchResults {
     /// Number of matching records.
     pub total: usize,
@@ -203,7 +222,21 @@ pub struct SearchResults {
     /// Facets, if requested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
+    /// No record holds every word of the (plain) question: the hits hold most of
+    /// them ([`plain`]); [`PARTIAL_NOTE`] says so.
+    pub partial: bool,
+    /// Question and filler words of a plain question that were not required
+    /// ([`plain::FILLER_WORDS`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<String>,
+    /// The words searched for, when a plain question was searched for other words
+    /// than it was written with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched: Option<String>,
 }
+
+/// A query built for a request, with the words to highlight.
+type Built = (Box<dyn Query>, Vec<String>);
 
 /// An open index, ready to answer queries.
 pub struct Engine {
@@ -219,6 +252,8 @@ pub struct Engine {
     synonyms: Synonyms,
     /// Ties broken by (file, record number).
     order: Arc<order::TieBreak>,
+    /// The `file` terms of the copies of reposted notices, left out of searches.
+    copies: Vec<Term>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -312,7 +347,9 @@ impl Engine {
             .keys()
             .map(|s| (file_id(s), s.clone()))
             .collect();
+        let copies = manifest.copies().map(|k| fields.file_term(k)).collect();
         Ok(Engine {
+            copies,
             order: Arc::new(order::TieBreak::new(fields, &manifest)),
             vocab,
             sources,
@@ -403,7 +440,29 @@ impl Engine {
         if req.measures_only {
             push(measures(f));
         }
+        if let Some(q) = self.not_copies(req.all_copies) {
+            out.push((Occur::MustNot, q));
+        }
         Ok(out)
+    }
+
+    /// The records of copies of reposted notices, to leave out (`None` when there are
+    /// none, or `all_copies`).
+    fn not_copies(&self, all_copies: bool) -> Option<Box<dyn Query>> {
+        (!all_copies && !self.copies.is_empty())
+            .then(|| Box::new(TermSetQuery::new(self.copies.iter().cloned())) as Box<dyn Query>)
+    }
+
+    /// Every record the request may see: all of them but the copies of reposted
+    /// notices, unless it asks for every copy ([`SearchRequest::all_copies`]).
+    pub fn all_records(&self, req: &SearchRequest) -> Box<dyn Query> {
+        match self.not_copies(req.all_copies) {
+            Some(q) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, q),
+            ])),
+            None => Box::new(AllQuery),
+        }
     }
 
     /// `--agency`: the files whose agency (or its short form) contains the text, with
@@ -464,36 +523,57 @@ impl Engine {
         Ok(e)
     }
 
-    /// Builds the tantivy query for a request.
-    pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
-        let expr = self.expr(req)?;
+    /// Synonym expansion as the request asks.
+    fn expand(&self, req: &SearchRequest) -> Option<&dyn query::Expand> {
+        if req.exact {
+            None
+        } else {
+            Some(&self.synonyms)
+        }
+    }
+
+    /// A segmenter for `terms` and their synonyms, with the words (and synonyms) of
+    /// those that count for a match (`true`), to highlight.
+    fn segmenter<'t>(
+        &self,
+        terms: impl IntoIterator<Item = (&'t str, bool)>,
+        expand: Option<&dyn query::Expand>,
+    ) -> (jieba_rs::Jieba, Vec<String>) {
+        let mut needles = Vec::new();
+        let mut all = String::new();
+        for (t, positive) in terms {
+            let alts = match expand {
+                Some(x) => x.alternatives(t),
+                None => vec![t.to_string()],
+            };
+            for a in &alts {
+                all.push_str(a);
+                all.push('\n');
+            }
+            if positive {
+                needles.extend(alts);
+            }
+        }
+        (self.qdict.jieba_for(&all), needles)
+    }
+
+    /// The tantivy query for `expr` (all records without one) under the request's
+    /// filters, with the words to highlight.
+    fn query_for(
+        &self,
+        req: &SearchRequest,
+        expr: Option<&Expr>,
+    ) -> Result<(Box<dyn Query>, Vec<String>)> {
         let mut clauses = self.filters(req)?;
         let mut needles = Vec::new();
-        match &expr {
+        match expr {
             Some(e) => {
-                let expand: Option<&dyn query::Expand> = if req.exact {
-                    None
-                } else {
-                    Some(&self.synonyms)
-                };
+                let expand = self.expand(req);
                 // Highlight the words that count for a match; segment every word
                 // (and its synonyms, as the builder expands them) with one small
                 // segmenter.
-                let mut all = String::new();
-                for (t, positive) in e.terms() {
-                    let alts = match expand {
-                        Some(x) => x.alternatives(t),
-                        None => vec![t.to_string()],
-                    };
-                    for a in &alts {
-                        all.push_str(a);
-                        all.push('\n');
-                    }
-                    if positive {
-                        needles.extend(alts);
-                    }
-                }
-                let jieba = self.qdict.jieba_for(&all);
+                let (jieba, n) = self.segmenter(e.terms(), expand);
+                needles = n;
                 let b = Builder {
                     fields: &self.fields,
                     jieba: &jieba,
@@ -507,9 +587,141 @@ impl Engine {
         Ok((Box::new(BooleanQuery::new(clauses)), needles))
     }
 
-    /// Runs a search.
+    /// The plan of a plain question ([`plain`]); `None` for a query with operators,
+    /// quotes or parentheses, or an empty one.
+    fn plan(&self, req: &SearchRequest) -> Result<Option<plain::Plan>> {
+        let Some(words) = query::plain_words(&req.query)? else {
+            return Ok(None);
+        };
+        let jieba = self.qdict.jieba_for(&req.query);
+        let plan = plain::Plan::new(&words, &jieba);
+        // Each word of a question is counted and matched: as many as a query may hold.
+        let n = plan.words().len();
+        if n > query::MAX_QUERY_TERMS {
+            return Err(Error::BadQuery(format!(
+                "查询词过多：{n} 个，最多 {m} 个 (too many search words: {n}, at most {m})",
+                m = query::MAX_QUERY_TERMS
+            )));
+        }
+        Ok(Some(plan))
+    }
+
+    /// The query of a plain question asking for `words` ([`plain`]), with the words
+    /// to highlight, and the query of the records holding every one of them; `None`
+    /// if no record holds any.
+    fn question_query(
+        &self,
+        req: &SearchRequest,
+        words: &[String],
+    ) -> Result<Option<(Built, Box<dyn Query>)>> {
+        let expand = self.expand(req);
+        let (jieba, needles) = self.segmenter(words.iter().map(|w| (w.as_str(), true)), expand);
+        let b = Builder {
+            fields: &self.fields,
+            jieba: &jieba,
+            expand,
+            vocab: &self.vocab,
+        };
+        // How rare each word is: BM25's idf over the records holding it.
+        let searcher = self.reader.searcher();
+        let n = searcher.num_docs() as f32;
+        let mut weighted = Vec::new();
+        for w in words {
+            if Expr::Term(w.clone()).prune().is_none() {
+                continue;
+            }
+            let mut held: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, b.matcher(w)?)];
+            if let Some(q) = self.not_copies(false) {
+                held.push((Occur::MustNot, q));
+            }
+            let df = searcher.search(&BooleanQuery::new(held), &Count)? as f32;
+            if df > 0.0 {
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                weighted.push((w.clone(), idf));
+            }
+        }
+        if weighted.is_empty() {
+            return Ok(None);
+        }
+        let every = if weighted.len() < words.len() {
+            query::nothing()
+        } else {
+            let e = Expr::And(
+                weighted
+                    .iter()
+                    .map(|(w, _)| Expr::Term(w.clone()))
+                    .collect(),
+            );
+            let mut clauses = self.filters(req)?;
+            clauses.push((Occur::Must, b.build(&e)?));
+            Box::new(BooleanQuery::new(clauses))
+        };
+        // Each word held counts more than every weight together: more words first.
+        let floor = 1.0 + weighted.iter().map(|(_, w)| w).sum::<f32>();
+        // Half of the words if some record holds that many, else any.
+        let mut found = None;
+        for min in [plain::most(weighted.len()), 1] {
+            let mut clauses = self.filters(req)?;
+            clauses.push((Occur::Must, b.most_of(&weighted, floor, min)?));
+            let q: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let hits = min == 1 || searcher.search(q.as_ref(), &Count)? > 0;
+            found = Some(q);
+            if hits {
+                break;
+            }
+        }
+        Ok(found.map(|q| ((q, needles), every)))
+    }
+
+    /// Builds the tantivy query for a request, with the words to highlight (for a
+    /// plain question, the query of its answer: [`plain`]).
+    pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
+        if let Some(plan) = self.plan(req)? {
+            let words = plan.words();
+            if !words.is_empty() {
+                return match self.question_query(req, &words)? {
+                    Some((built, _)) => Ok(built),
+                    None => Ok((query::nothing(), Vec::new())),
+                };
+            }
+        }
+        let expr = self.expr(req)?;
+        self.query_for(req, expr.as_ref())
+    }
+
+    /// Runs a search. A plain question ([`plain`]) is answered by the records
+    /// holding most of its words; the results say which words were left out, which
+    /// were searched, and whether no record holds every one (a partial answer).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let (q, needles) = self.build_query(req)?;
+        if let Some(plan) = self.plan(req)? {
+            let words = plan.words();
+            if !words.is_empty() {
+                let mut r = match self.question_query(req, &words)? {
+                    Some(((q, needles), every)) => {
+                        let mut r = self.run(req, q.as_ref(), &needles)?;
+                        if r.total > 0 {
+                            let searcher = self.reader.searcher();
+                            r.partial = searcher.search(every.as_ref(), &Count)? == 0;
+                        }
+                        r
+                    }
+                    None => SearchResults {
+                        facets: req.facets.then(Facets::default),
+                        ..SearchResults::default()
+                    },
+                };
+                r.ignored = plan.ignored;
+                r.searched = Some(words.join(" "));
+                return Ok(r);
+            }
+        }
+        let expr = self.expr(req)?;
+        let (q, needles) = self.query_for(req, expr.as_ref())?;
+        self.run(req, q.as_ref(), &needles)
+    }
+
+    /// Runs the query `q` for a request.
+    fn run(&self, req: &SearchRequest, q: &dyn Query, needles: &[String]) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let facets = |q: &dyn Query| -> Result<Option<Facets>> {
             Ok(if req.facets {
@@ -520,7 +732,7 @@ impl Engine {
         };
         if req.offset >= MAX_WINDOW {
             // Past the window only a page with no hits on it is answered.
-            let total = searcher.search(&q, &Count)?;
+            let total = searcher.search(q, &Count)?;
             if total > req.offset {
                 return Err(Error::BadQuery(format!(
                     "只能翻到前 {MAX_WINDOW} 条结果（--offset 最大为 {last}），请缩小查询范围 \
@@ -532,7 +744,8 @@ impl Engine {
             return Ok(SearchResults {
                 total,
                 hits: Vec::new(),
-                facets: facets(q.as_ref())?,
+                facets: facets(q)?,
+                ..SearchResults::default()
             });
         }
         // Hits shown: no further down than MAX_WINDOW. The collector reserves room
@@ -548,39 +761,35 @@ impl Engine {
         };
         let (addrs, total): (Vec<(f32, DocAddress)>, usize) = match sort {
             Sort::Relevance => {
+                // Best match first (a paragraph's score weighed down), then the
+                // newest notice, then (file, record number).
                 let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     move |seg: &tantivy::SegmentReader| {
+                        let cols = order::Columns::of(seg);
                         let keys = order.keys(seg);
                         move |doc: tantivy::DocId, score: Score| {
                             let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
-                            (score, std::cmp::Reverse(k))
+                            (cols.weigh(doc, score), cols.date(doc), std::cmp::Reverse(k))
                         }
                     },
                 );
-                let (v, n) = searcher.search(&q, &(top, Count))?;
-                (v.into_iter().map(|((s, _), a)| (s, a)).collect(), n)
+                let (v, n) = searcher.search(q, &(top, Count))?;
+                (v.into_iter().map(|((s, _, _), a)| (s, a)).collect(), n)
             }
             Sort::Date => {
                 let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     move |seg: &tantivy::SegmentReader| {
-                        // A column shorter than the segment (a damaged file) is
-                        // not read: every record then sorts as undated.
-                        let col = seg
-                            .fast_fields()
-                            .u64("date")
-                            .ok()
-                            .filter(|c| c.num_docs() >= seg.max_doc());
+                        let cols = order::Columns::of(seg);
                         let keys = order.keys(seg);
                         move |doc: tantivy::DocId, score: Score| {
-                            let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
                             let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
-                            (d, score, std::cmp::Reverse(k))
+                            (cols.date(doc), cols.weigh(doc, score), std::cmp::Reverse(k))
                         }
                     },
                 );
-                let (v, n) = searcher.search(&q, &(top, Count))?;
+                let (v, n) = searcher.search(q, &(top, Count))?;
                 (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n)
             }
         };
@@ -588,13 +797,14 @@ impl Engine {
         // `--limit 0` asks for the count only.
         for (score, addr) in addrs.into_iter().take(shown) {
             let mut hit = self.hit(&searcher, addr, score)?;
-            hit.highlights = snippet::highlight(&hit.measure, &needles);
+            hit.highlights = snippet::highlight(&hit.measure, needles);
             hits.push(hit);
         }
         Ok(SearchResults {
             total,
             hits,
-            facets: facets(q.as_ref())?,
+            facets: facets(q)?,
+            ..SearchResults::default()
         })
     }
 
@@ -692,6 +902,8 @@ impl Engine {
             line: first_u64(&doc, f.line),
             title: file.title,
             inspection: file.inspection,
+            also_published_at: file.also_published_at,
+            copy_of: file.copy_of,
         })
     }
 
@@ -813,11 +1025,7 @@ impl Engine {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.truncate(25);
         if scored.is_empty() {
-            return Ok(SearchResults {
-                total: 0,
-                hits: Vec::new(),
-                facets: None,
-            });
+            return Ok(SearchResults::default());
         }
         let words: Vec<(Occur, Box<dyn Query>)> = scored
             .iter()
@@ -839,6 +1047,9 @@ impl Engine {
             Occur::Must,
             Box::new(BoostQuery::new(measures(&self.fields), 0.0)),
         ));
+        if let Some(q) = self.not_copies(false) {
+            clauses.push((Occur::MustNot, q));
+        }
         if let Some(a) = exclude_agency.filter(|a| !a.is_empty()) {
             clauses.push((Occur::MustNot, exactly(self.fields.agency_short, a)));
         }
@@ -866,7 +1077,7 @@ impl Engine {
         Ok(SearchResults {
             total,
             hits: out,
-            facets: None,
+            ..Default::default()
         })
     }
 

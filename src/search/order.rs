@@ -114,3 +114,44 @@ impl TieBreak {
         Ok(keys)
     }
 }
+
+/// What a paragraph's score is multiplied by: for the same match a measure ranks
+/// above a preamble, plan or heading paragraph.
+pub const PARAGRAPH_WEIGHT: f32 = 0.75;
+
+/// The columns ranking reads besides the score: publication date and problem number
+/// (0 for a paragraph). A column shorter than the segment (a damaged file) is not
+/// read: its records then count as undated measures.
+pub(crate) struct Columns {
+    date: Option<tantivy::columnar::Column<u64>>,
+    problem_n: Option<tantivy::columnar::Column<u64>>,
+}
+
+impl Columns {
+    /// The columns of `seg`.
+    pub(crate) fn of(seg: &SegmentReader) -> Columns {
+        let col = |name: &str| {
+            seg.fast_fields()
+                .u64(name)
+                .ok()
+                .filter(|c| c.num_docs() >= seg.max_doc())
+        };
+        Columns {
+            date: col("date"),
+            problem_n: col("problem_n"),
+        }
+    }
+
+    /// Publication date `YYYYMMDD` of `doc` (0 if unknown).
+    pub(crate) fn date(&self, doc: DocId) -> u64 {
+        self.date.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+    }
+
+    /// `score` weighed by the kind of record `doc` is ([`PARAGRAPH_WEIGHT`]).
+    pub(crate) fn weigh(&self, doc: DocId, score: f32) -> f32 {
+        match self.problem_n.as_ref().and_then(|c| c.first(doc)) {
+            Some(0) => score * PARAGRAPH_WEIGHT,
+            _ => score,
+        }
+    }
+}

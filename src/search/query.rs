@@ -12,7 +12,9 @@
 
 use std::sync::Arc;
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -271,6 +273,30 @@ pub fn parse(input: &str) -> Result<Option<Expr>> {
     Ok(e.prune())
 }
 
+/// The words of a plain question: `Some` when `input` is words separated by spaces
+/// and nothing else (no `AND`, `OR`, `NOT`, `-`, quotes or parentheses), `None`
+/// otherwise ([`super::plain`]).
+///
+/// ```
+/// use zhenggai::search::query::plain_words;
+/// assert_eq!(plain_words("医共体 有哪些措施").unwrap(), Some(vec!["医共体".to_string(), "有哪些措施".into()]));
+/// assert_eq!(plain_words("医共体 OR 医联体").unwrap(), None);
+/// assert_eq!(plain_words("\"医共体建设\"").unwrap(), None);
+/// assert_eq!(plain_words("医共体 -医联体").unwrap(), None);
+/// ```
+pub fn plain_words(input: &str) -> Result<Option<Vec<String>>> {
+    check_length("查询", "query", input)?;
+    let toks = lex(input)?;
+    let mut words = Vec::with_capacity(toks.len());
+    for t in toks {
+        match t {
+            Lex::Word(w) => words.push(w),
+            _ => return Ok(None),
+        }
+    }
+    Ok((!words.is_empty()).then_some(words))
+}
+
 /// A word or phrase as the lexer reads it back: bare if it can stand as a word,
 /// else quoted with quotes it does not hold.
 fn word(t: &str) -> Option<String> {
@@ -310,7 +336,7 @@ fn prune_list(v: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Option<Expr> {
 impl Expr {
     /// Drops words with nothing searchable in them (a pasted `，` or `—`); `None` if
     /// nothing is left.
-    fn prune(self) -> Option<Expr> {
+    pub(crate) fn prune(self) -> Option<Expr> {
         match self {
             Expr::Term(t) => pattern(&t).map(|_| Expr::Term(t)),
             Expr::Not(x) => x.prune().map(|x| Expr::Not(Box::new(x))),
@@ -398,6 +424,9 @@ fn per_record(field: Field, fields: &Fields, q: impl Query) -> Box<dyn Query> {
     }
 }
 
+/// Clauses of a boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// Expands a word to the words users of this field treat as the same.
 pub trait Expand {
     /// The word itself first, then its alternatives.
@@ -417,7 +446,9 @@ pub struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn term(&self, text: &str) -> Result<Box<dyn Query>> {
+    /// The query matching records that hold `text` (or one of its synonyms), scored
+    /// by nothing in particular, and the BM25 scorers ranking them.
+    fn parts(&self, text: &str) -> Result<(Box<dyn Query>, Clauses)> {
         let alts = match self.expand {
             Some(e) => e.alternatives(text),
             None => vec![text.to_string()],
@@ -452,10 +483,45 @@ impl Builder<'_> {
                 "“{text}” 中没有可检索的文字 (nothing searchable in “{text}”)"
             )));
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(matchers)))];
+        Ok((Box::new(BooleanQuery::new(matchers)), scorers))
+    }
+
+    fn term(&self, text: &str) -> Result<Box<dyn Query>> {
+        let (matcher, scorers) = self.parts(text)?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matcher)];
         clauses.extend(scorers);
         Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The query matching the records that hold `word` (or one of its synonyms),
+    /// without ranking: to count them.
+    pub fn matcher(&self, word: &str) -> Result<Box<dyn Query>> {
+        Ok(self.parts(word)?.0)
+    }
+
+    /// Records holding at least `min` of `words`, each given with its weight (how
+    /// rare it is). A record scores `floor` plus the weight for each word it holds,
+    /// and a hundredth of BM25 on top: with `floor` above the sum of all weights a
+    /// record holding more words ranks above one holding fewer, then rarer words
+    /// above commoner ones, then by BM25.
+    pub fn most_of(
+        &self,
+        words: &[(String, f32)],
+        floor: f32,
+        min: usize,
+    ) -> Result<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (word, weight) in words {
+            let (matcher, scorers) = self.parts(word)?;
+            let held: Box<dyn Query> = Box::new(ConstScoreQuery::new(matcher, floor + weight));
+            let rank: Box<dyn Query> =
+                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(scorers)), 0.01));
+            let q = BooleanQuery::new(vec![(Occur::Must, held), (Occur::Should, rank)]);
+            clauses.push((Occur::Should, Box::new(q)));
+        }
+        Ok(Box::new(BooleanQuery::with_minimum_required_clauses(
+            clauses, min,
+        )))
     }
 
     /// Builds the query for `e`.
