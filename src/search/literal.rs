@@ -22,12 +22,17 @@
 //! vocabulary scan; a query's piece of letters and digits followed by more of the
 //! query must end its run, so it does not end on a chunk that the run goes on after.
 //!
+//! The documents found for a literal in a segment are kept ([`super::cache`]): a
+//! frequent query, typed again or paged through, is found without reading postings.
+//!
 //! The one approximation: for punctuation inside a query, the empty position is
 //! checked only by distance, so `体，建` would also accept a single word between
 //! 体 and 建 that this search did not look at.
 
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
+use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
 use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -36,6 +41,7 @@ use tantivy::{
     DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TantivyError, Term, TERMINATED,
 };
 
+use super::cache::Lru;
 use crate::index::vocab::Vocabulary;
 use crate::segment::{pattern, Piece, ALNUM_CHUNK, CHUNK_MARK};
 
@@ -63,6 +69,9 @@ pub struct Literal {
     /// `(word, candidate marks, whether it can take part in a match over several
     /// words)`, each word once.
     words: Vec<(String, u64, bool)>,
+    /// What tells this literal apart in the cache of found documents: its pieces,
+    /// and a hash of its words.
+    key: (String, u64),
 }
 
 /// Byte offsets of the char boundaries of `s` strictly inside it.
@@ -252,7 +261,35 @@ impl Literal {
         let mut words: Vec<(String, u64, bool)> =
             words.into_iter().map(|(w, (m, dp))| (w, m, dp)).collect();
         words.sort();
-        Some(Literal { pieces, words })
+        let mut spelled = String::new();
+        for p in &pieces {
+            match p {
+                Piece::Han(r) => spelled.extend(['H'].into_iter().chain(r.chars())),
+                Piece::Alnum(a) => spelled.extend(['A'].into_iter().chain(a.chars())),
+                Piece::Gap => spelled.push('G'),
+            }
+            spelled.push('\0');
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        words.hash(&mut h);
+        let key = (spelled, h.finish());
+        Some(Literal { pieces, words, key })
+    }
+
+    /// Documents of one segment where the literal occurs in `field`, sorted: kept
+    /// from an earlier search of the same segment if there was one
+    /// ([`super::cache`]), else found with [`Literal::matching_docs`] and kept.
+    pub fn docs(&self, reader: &SegmentReader, field: Field) -> tantivy::Result<Arc<[DocId]>> {
+        let key = CacheKey {
+            segment: reader.segment_id(),
+            field,
+            literal: self.key.clone(),
+        };
+        found().get_or_insert_with(&key, || {
+            let docs: Arc<[DocId]> = self.matching_docs(reader, field)?.into();
+            let weight = docs.len().max(1);
+            Ok((docs, weight))
+        })
     }
 
     /// Documents of one segment where the literal occurs in `field`, sorted.
@@ -506,12 +543,12 @@ struct LiteralWeight {
 
 impl Weight for LiteralWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self.literal.matching_docs(reader, self.field)?;
+        let docs = self.literal.docs(reader, self.field)?;
         Ok(Box::new(ConstScorer::new(DocIds { docs, at: 0 }, boost)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let docs = self.literal.matching_docs(reader, self.field)?;
+        let docs = self.literal.docs(reader, self.field)?;
         if docs.binary_search(&doc).is_ok() {
             Ok(Explanation::new("literal match", 1.0))
         } else {
@@ -524,7 +561,7 @@ impl Weight for LiteralWeight {
 
 /// Sorted document ids as a tantivy doc set.
 struct DocIds {
-    docs: Vec<DocId>,
+    docs: Arc<[DocId]>,
     at: usize,
 }
 
@@ -541,6 +578,33 @@ impl DocSet for DocIds {
     fn size_hint(&self) -> u32 {
         self.docs.len() as u32
     }
+}
+
+/// Most document ids the cache of found documents keeps, over all its entries (16 MB).
+const CACHE_DOCS: usize = 4 << 20;
+/// Most entries the cache of found documents keeps.
+const CACHE_ENTRIES: usize = 4096;
+
+/// Which literal was looked for in which segment and field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    segment: SegmentId,
+    field: Field,
+    literal: (String, u64),
+}
+
+/// The documents found for literals, by segment, field and literal ([`super::cache`]).
+/// Deleted documents are kept in the entries like in postings; searches leave them
+/// out.
+fn found() -> &'static Lru<CacheKey, Arc<[DocId]>> {
+    static CACHE: OnceLock<Lru<CacheKey, Arc<[DocId]>>> = OnceLock::new();
+    CACHE.get_or_init(|| Lru::new(CACHE_DOCS, CACHE_ENTRIES))
+}
+
+/// Forgets the documents found for every literal, so that the next searches find
+/// them anew (for measuring them).
+pub fn clear_cache() {
+    found().clear();
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Searching: queries with filters, ranking, highlighting, facets, and reading a record
 //! back in its context.
 
+mod cache;
 pub mod group;
 pub mod literal;
 mod lookup;
