@@ -330,9 +330,10 @@ impl Literal {
         candidates.retain(|d| contains.binary_search(d).is_err());
         let mut out = contains;
         if !candidates.is_empty() {
-            // (doc, position, word) of every word that can take part, in the
-            // undecided records only: postings skip to them.
-            let mut at: Vec<(DocId, u32, u32)> = Vec::new();
+            // (record, position, word) of every word that can take part, in the
+            // undecided records only (by their place in `candidates`): postings skip
+            // to them.
+            let mut at: Vec<(u32, u32, u32)> = Vec::new();
             let mut positions = Vec::new();
             for (i, ((_, _, dp), info)) in self.words.iter().zip(&infos).enumerate() {
                 let (true, Some(info)) = (*dp, info) else {
@@ -340,19 +341,34 @@ impl Literal {
                 };
                 let mut p = inverted
                     .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
-                for_each_common(&mut p, &candidates, |p, d| {
+                for_each_common(&mut p, &candidates, |p, k, _| {
                     p.positions(&mut positions);
-                    at.extend(positions.iter().map(|&pos| (d, pos, i as u32)));
+                    at.extend(positions.iter().map(|&pos| (k as u32, pos, i as u32)));
                 });
             }
-            at.sort_unstable();
-            for group in at.chunk_by(|a, b| a.0 == b.0) {
-                let toks: Vec<(u32, &str)> = group
-                    .iter()
-                    .map(|&(_, pos, i)| (pos, self.words[i as usize].0.as_str()))
-                    .collect();
-                if self.spelled(&toks) {
-                    out.push(group[0].0);
+            // Grouped by record (a counting sort: there are many), then each record's
+            // tokens in order of position.
+            let mut start = vec![0usize; candidates.len() + 1];
+            for &(k, _, _) in &at {
+                start[k as usize + 1] += 1;
+            }
+            for k in 0..candidates.len() {
+                start[k + 1] += start[k];
+            }
+            let mut next = start.clone();
+            let mut toks: Vec<(u32, &str)> = vec![(0, ""); at.len()];
+            for &(k, pos, i) in &at {
+                toks[next[k as usize]] = (pos, self.words[i as usize].0.as_str());
+                next[k as usize] += 1;
+            }
+            for (k, &d) in candidates.iter().enumerate() {
+                let group = &mut toks[start[k]..start[k + 1]];
+                if group.is_empty() {
+                    continue;
+                }
+                group.sort_unstable();
+                if self.spelled(group) {
+                    out.push(d);
                 }
             }
         }
@@ -444,12 +460,13 @@ impl Literal {
     }
 }
 
-/// Calls `f` for every record of `docs` (sorted) that `postings` holds, skipping
-/// ahead in whichever of the two is behind.
+/// Calls `f` with the postings, the place in `docs` and the record, for every record
+/// of `docs` (sorted) that `postings` holds, skipping ahead in whichever of the two
+/// is behind.
 fn for_each_common(
     postings: &mut SegmentPostings,
     docs: &[DocId],
-    mut f: impl FnMut(&mut SegmentPostings, DocId),
+    mut f: impl FnMut(&mut SegmentPostings, usize, DocId),
 ) {
     let mut k = 0;
     while k < docs.len() {
@@ -462,7 +479,7 @@ fn for_each_common(
             continue;
         }
         if postings.seek(d) == d {
-            f(postings, d);
+            f(postings, k, d);
         }
         k += 1;
     }
@@ -499,11 +516,7 @@ fn present_in(
     let mut found = vec![false; docs.len()];
     for info in words {
         let mut p = inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-        for_each_common(&mut p, docs, |_, d| {
-            if let Ok(k) = docs.binary_search(&d) {
-                found[k] = true;
-            }
-        });
+        for_each_common(&mut p, docs, |_, k, _| found[k] = true);
     }
     Ok(docs
         .iter()
