@@ -63,10 +63,10 @@ impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
         })
     }
 
-    /// Keeps `value` for `key`, as heavy as `weight`; a value heavier than a quarter
-    /// of the whole cache is not kept.
+    /// Keeps `value` for `key`, as heavy as `weight`; a value heavier than the whole
+    /// cache is not kept.
     pub(crate) fn insert(&self, key: K, value: V, weight: usize) {
-        if weight > self.max_weight / 4 {
+        if weight > self.max_weight {
             return;
         }
         let mut inner = self.lock();
@@ -137,7 +137,7 @@ mod tests {
         assert!(lru.lock().map.len() <= 3);
         assert_eq!(lru.get(&5), Some(50));
         // Too heavy to keep at all.
-        lru.insert(6, 60, 26);
+        lru.insert(6, 60, 101);
         assert_eq!(lru.get(&6), None);
         let made: Result<u32, ()> = lru.get_or_insert_with(&7, || Ok((70, 1)));
         assert_eq!(made, Ok(70));

@@ -38,8 +38,8 @@ impl FacetCollector {
 
 /// Most segments whose [`FacetTable`] is kept.
 const TABLES: usize = 64;
-/// Most records the kept tables cover, over all of them (8 bytes each).
-const TABLE_RECORDS: usize = 64 << 20;
+/// Most records the kept tables cover, over all of them (8 bytes each: 128 MB).
+const TABLE_RECORDS: usize = 16 << 20;
 
 /// Bits of a record's code for each facet: agency, status, level, year.
 const BITS: [u32; 4] = [24, 12, 12, 16];

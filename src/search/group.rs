@@ -80,8 +80,8 @@ pub(crate) fn leads(reader: &SegmentReader) -> tantivy::Result<Arc<dyn ColumnVal
 
 /// Most segments whose [`Heads`] are kept.
 const HEADS_KEPT: usize = 64;
-/// Most records the kept [`Heads`] cover, over all of them (one bit each).
-const HEADS_RECORDS: usize = 1 << 30;
+/// Most records the kept [`Heads`] cover, over all of them (one bit each: 32 MB).
+const HEADS_RECORDS: usize = 1 << 28;
 
 /// Which records of a segment begin a group (their lead is 0: heads of problems,
 /// paragraphs), one bit each.
