@@ -8,7 +8,7 @@
 //! head's score: a word of the problem title matches every measure of the problem.
 //!
 //! Where the groups of a segment begin is read from the lead column once and kept
-//! as a bitset of heads ([`Heads`], [`super::cache`]).
+//! as a bitset of heads (`Heads`), per segment, in a `search::cache` LRU.
 
 use std::sync::{Arc, OnceLock};
 

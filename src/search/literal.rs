@@ -22,7 +22,7 @@
 //! vocabulary scan; a query's piece of letters and digits followed by more of the
 //! query must end its run, so it does not end on a chunk that the run goes on after.
 //!
-//! The documents found for a literal in a segment are kept ([`super::cache`]): a
+//! The documents found for a literal in a segment are kept (`search::cache`): a
 //! frequent query, typed again or paged through, is found without reading postings.
 //!
 //! The one approximation: for punctuation inside a query, the empty position is
@@ -278,7 +278,7 @@ impl Literal {
 
     /// Documents of one segment where the literal occurs in `field`, sorted: kept
     /// from an earlier search of the same segment if there was one
-    /// ([`super::cache`]), else found with [`Literal::matching_docs`] and kept.
+    /// (`search::cache`), else found with [`Literal::matching_docs`] and kept.
     pub fn docs(&self, reader: &SegmentReader, field: Field) -> tantivy::Result<Arc<[DocId]>> {
         let key = CacheKey {
             segment: reader.segment_id(),

@@ -7,7 +7,7 @@
 //! Requests that are running keep the engine they started with.
 //!
 //! The API is described in `openapi.json` (served at `/openapi.json`); the page and
-//! its assets are compiled into the binary ([`page`]).
+//! its assets are compiled into the binary (`page`).
 
 mod api;
 mod page;
