@@ -3,6 +3,11 @@
 //! on the generated 100 MB index (built once under `$ZHENGGAI_BENCH_DIR`, as
 //! `benches/query.rs` does).
 //!
+//! In process the queries are measured three ways: as they come (a query asked
+//! before finds its literals' documents kept, [`zhenggai::search::literal`]), with
+//! facets (what the page asks), and with facets after forgetting every literal's
+//! documents before each query (a query never asked before, as while typing).
+//!
 //! Run: `CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench serve`.
 //! `ZHENGGAI_BENCH_REPS` (default 200) runs per query alone; 16 clients send the
 //! whole query mix `REPS / 4` times each.
@@ -255,6 +260,25 @@ fn main() {
             }),
         );
     }
+    {
+        let (e, r) = (Arc::clone(&engine), Arc::clone(&reqs));
+        measure(
+            "in process, Engine::search, limit 10, with facets, literals found anew each time (queries never asked before)",
+            qs.len(),
+            &labels,
+            reps,
+            Arc::new(move |i| {
+                let mut req = r[i].clone();
+                req.facets = true;
+                zhenggai::search::literal::clear_cache();
+                std::hint::black_box(e.search(&req).expect("search"));
+            }),
+        );
+    }
+    println!(
+        "\nload average after the in-process runs {}",
+        load_average()
+    );
     drop(engine);
     let server = zhenggai::serve::Server::start(&index, "127.0.0.1:0".parse().expect("addr"))
         .expect("server");
@@ -285,4 +309,5 @@ fn main() {
         );
     }
     server.stop();
+    println!("\nload average at the end {}", load_average());
 }

@@ -22,12 +22,17 @@
 //! vocabulary scan; a query's piece of letters and digits followed by more of the
 //! query must end its run, so it does not end on a chunk that the run goes on after.
 //!
+//! The documents found for a literal in a segment are kept (`search::cache`): a
+//! frequent query, typed again or paged through, is found without reading postings.
+//!
 //! The one approximation: for punctuation inside a query, the empty position is
 //! checked only by distance, so `体，建` would also accept a single word between
 //! 体 and 建 that this search did not look at.
 
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
+use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
 use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -36,6 +41,7 @@ use tantivy::{
     DocId, DocSet, InvertedIndexReader, Score, SegmentReader, TantivyError, Term, TERMINATED,
 };
 
+use super::cache::Lru;
 use crate::index::vocab::Vocabulary;
 use crate::segment::{pattern, Piece, ALNUM_CHUNK, CHUNK_MARK};
 
@@ -63,6 +69,9 @@ pub struct Literal {
     /// `(word, candidate marks, whether it can take part in a match over several
     /// words)`, each word once.
     words: Vec<(String, u64, bool)>,
+    /// What tells this literal apart in the cache of found documents: its pieces,
+    /// and a hash of its words.
+    key: (String, u64),
 }
 
 /// Byte offsets of the char boundaries of `s` strictly inside it.
@@ -252,7 +261,35 @@ impl Literal {
         let mut words: Vec<(String, u64, bool)> =
             words.into_iter().map(|(w, (m, dp))| (w, m, dp)).collect();
         words.sort();
-        Some(Literal { pieces, words })
+        let mut spelled = String::new();
+        for p in &pieces {
+            match p {
+                Piece::Han(r) => spelled.extend(['H'].into_iter().chain(r.chars())),
+                Piece::Alnum(a) => spelled.extend(['A'].into_iter().chain(a.chars())),
+                Piece::Gap => spelled.push('G'),
+            }
+            spelled.push('\0');
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        words.hash(&mut h);
+        let key = (spelled, h.finish());
+        Some(Literal { pieces, words, key })
+    }
+
+    /// Documents of one segment where the literal occurs in `field`, sorted: kept
+    /// from an earlier search of the same segment if there was one
+    /// (`search::cache`), else found with [`Literal::matching_docs`] and kept.
+    pub fn docs(&self, reader: &SegmentReader, field: Field) -> tantivy::Result<Arc<[DocId]>> {
+        let key = CacheKey {
+            segment: reader.segment_id(),
+            field,
+            literal: self.key.clone(),
+        };
+        found().get_or_insert_with(&key, || {
+            let docs: Arc<[DocId]> = self.matching_docs(reader, field)?.into();
+            let weight = docs.len().max(1);
+            Ok((docs, weight))
+        })
     }
 
     /// Documents of one segment where the literal occurs in `field`, sorted.
@@ -293,9 +330,10 @@ impl Literal {
         candidates.retain(|d| contains.binary_search(d).is_err());
         let mut out = contains;
         if !candidates.is_empty() {
-            // (doc, position, word) of every word that can take part, in the
-            // undecided records only: postings skip to them.
-            let mut at: Vec<(DocId, u32, u32)> = Vec::new();
+            // (record, position, word) of every word that can take part, in the
+            // undecided records only (by their place in `candidates`): postings skip
+            // to them.
+            let mut at: Vec<(u32, u32, u32)> = Vec::new();
             let mut positions = Vec::new();
             for (i, ((_, _, dp), info)) in self.words.iter().zip(&infos).enumerate() {
                 let (true, Some(info)) = (*dp, info) else {
@@ -303,19 +341,34 @@ impl Literal {
                 };
                 let mut p = inverted
                     .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)?;
-                for_each_common(&mut p, &candidates, |p, d| {
+                for_each_common(&mut p, &candidates, |p, k, _| {
                     p.positions(&mut positions);
-                    at.extend(positions.iter().map(|&pos| (d, pos, i as u32)));
+                    at.extend(positions.iter().map(|&pos| (k as u32, pos, i as u32)));
                 });
             }
-            at.sort_unstable();
-            for group in at.chunk_by(|a, b| a.0 == b.0) {
-                let toks: Vec<(u32, &str)> = group
-                    .iter()
-                    .map(|&(_, pos, i)| (pos, self.words[i as usize].0.as_str()))
-                    .collect();
-                if self.spelled(&toks) {
-                    out.push(group[0].0);
+            // Grouped by record (a counting sort: there are many), then each record's
+            // tokens in order of position.
+            let mut start = vec![0usize; candidates.len() + 1];
+            for &(k, _, _) in &at {
+                start[k as usize + 1] += 1;
+            }
+            for k in 0..candidates.len() {
+                start[k + 1] += start[k];
+            }
+            let mut next = start.clone();
+            let mut toks: Vec<(u32, &str)> = vec![(0, ""); at.len()];
+            for &(k, pos, i) in &at {
+                toks[next[k as usize]] = (pos, self.words[i as usize].0.as_str());
+                next[k as usize] += 1;
+            }
+            for (k, &d) in candidates.iter().enumerate() {
+                let group = &mut toks[start[k]..start[k + 1]];
+                if group.is_empty() {
+                    continue;
+                }
+                group.sort_unstable();
+                if self.spelled(group) {
+                    out.push(d);
                 }
             }
         }
@@ -407,12 +460,13 @@ impl Literal {
     }
 }
 
-/// Calls `f` for every record of `docs` (sorted) that `postings` holds, skipping
-/// ahead in whichever of the two is behind.
+/// Calls `f` with the postings, the place in `docs` and the record, for every record
+/// of `docs` (sorted) that `postings` holds, skipping ahead in whichever of the two
+/// is behind.
 fn for_each_common(
     postings: &mut SegmentPostings,
     docs: &[DocId],
-    mut f: impl FnMut(&mut SegmentPostings, DocId),
+    mut f: impl FnMut(&mut SegmentPostings, usize, DocId),
 ) {
     let mut k = 0;
     while k < docs.len() {
@@ -425,7 +479,7 @@ fn for_each_common(
             continue;
         }
         if postings.seek(d) == d {
-            f(postings, d);
+            f(postings, k, d);
         }
         k += 1;
     }
@@ -462,11 +516,7 @@ fn present_in(
     let mut found = vec![false; docs.len()];
     for info in words {
         let mut p = inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-        for_each_common(&mut p, docs, |_, d| {
-            if let Ok(k) = docs.binary_search(&d) {
-                found[k] = true;
-            }
-        });
+        for_each_common(&mut p, docs, |_, k, _| found[k] = true);
     }
     Ok(docs
         .iter()
@@ -506,12 +556,12 @@ struct LiteralWeight {
 
 impl Weight for LiteralWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self.literal.matching_docs(reader, self.field)?;
+        let docs = self.literal.docs(reader, self.field)?;
         Ok(Box::new(ConstScorer::new(DocIds { docs, at: 0 }, boost)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let docs = self.literal.matching_docs(reader, self.field)?;
+        let docs = self.literal.docs(reader, self.field)?;
         if docs.binary_search(&doc).is_ok() {
             Ok(Explanation::new("literal match", 1.0))
         } else {
@@ -524,7 +574,7 @@ impl Weight for LiteralWeight {
 
 /// Sorted document ids as a tantivy doc set.
 struct DocIds {
-    docs: Vec<DocId>,
+    docs: Arc<[DocId]>,
     at: usize,
 }
 
@@ -541,6 +591,33 @@ impl DocSet for DocIds {
     fn size_hint(&self) -> u32 {
         self.docs.len() as u32
     }
+}
+
+/// Most document ids the cache of found documents keeps, over all its entries (16 MB).
+const CACHE_DOCS: usize = 4 << 20;
+/// Most entries the cache of found documents keeps.
+const CACHE_ENTRIES: usize = 4096;
+
+/// Which literal was looked for in which segment and field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    segment: SegmentId,
+    field: Field,
+    literal: (String, u64),
+}
+
+/// The documents found for literals, by segment, field and literal ([`super::cache`]).
+/// Deleted documents are kept in the entries like in postings; searches leave them
+/// out.
+fn found() -> &'static Lru<CacheKey, Arc<[DocId]>> {
+    static CACHE: OnceLock<Lru<CacheKey, Arc<[DocId]>>> = OnceLock::new();
+    CACHE.get_or_init(|| Lru::new(CACHE_DOCS, CACHE_ENTRIES))
+}
+
+/// Forgets the documents found for every literal, so that the next searches find
+/// them anew (for measuring them).
+pub fn clear_cache() {
+    found().clear();
 }
 
 #[cfg(test)]

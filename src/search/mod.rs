@@ -1,6 +1,8 @@
 //! Searching: queries with filters, ranking, highlighting, facets, and reading a record
 //! back in its context.
 
+mod cache;
+pub mod facets;
 pub mod group;
 pub mod literal;
 mod lookup;
@@ -15,8 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
@@ -24,6 +24,7 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Score, Searcher, TantivyDocument, Term};
 
+use self::facets::FacetCollector;
 use self::query::{literal_match, Builder, Expr};
 use self::synonyms::Synonyms;
 use crate::error::{Error, Result};
@@ -723,16 +724,11 @@ impl Engine {
     /// Runs the query `q` for a request.
     fn run(&self, req: &SearchRequest, q: &dyn Query, needles: &[String]) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let facets = |q: &dyn Query| -> Result<Option<Facets>> {
-            Ok(if req.facets {
-                Some(self.facets(&searcher, q)?)
-            } else {
-                None
-            })
-        };
+        // Facets are counted in the same pass over the matches as the hits.
+        let facets = req.facets.then(FacetCollector::new);
         if req.offset >= MAX_WINDOW {
             // Past the window only a page with no hits on it is answered.
-            let total = searcher.search(q, &Count)?;
+            let (total, facets) = searcher.search(q, &(Count, facets))?;
             if total > req.offset {
                 return Err(Error::BadQuery(format!(
                     "只能翻到前 {MAX_WINDOW} 条结果（--offset 最大为 {last}），请缩小查询范围 \
@@ -744,7 +740,7 @@ impl Engine {
             return Ok(SearchResults {
                 total,
                 hits: Vec::new(),
-                facets: facets(q)?,
+                facets,
                 ..SearchResults::default()
             });
         }
@@ -759,7 +755,7 @@ impl Engine {
         } else {
             req.sort
         };
-        let (addrs, total): (Vec<(f32, DocAddress)>, usize) = match sort {
+        let (addrs, total, facets): (Vec<(f32, DocAddress)>, usize, Option<Facets>) = match sort {
             Sort::Relevance => {
                 // Best match first (a paragraph's score weighed down), then the
                 // newest notice, then (file, record number).
@@ -774,8 +770,8 @@ impl Engine {
                         }
                     },
                 );
-                let (v, n) = searcher.search(q, &(top, Count))?;
-                (v.into_iter().map(|((s, _, _), a)| (s, a)).collect(), n)
+                let (v, n, f) = searcher.search(q, &(top, Count, facets))?;
+                (v.into_iter().map(|((s, _, _), a)| (s, a)).collect(), n, f)
             }
             Sort::Date => {
                 let order = Arc::clone(&self.order);
@@ -789,8 +785,8 @@ impl Engine {
                         }
                     },
                 );
-                let (v, n) = searcher.search(q, &(top, Count))?;
-                (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n)
+                let (v, n, f) = searcher.search(q, &(top, Count, facets))?;
+                (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n, f)
             }
         };
         let mut hits = Vec::with_capacity(addrs.len());
@@ -803,54 +799,8 @@ impl Engine {
         Ok(SearchResults {
             total,
             hits,
-            facets: facets(q)?,
+            facets,
             ..SearchResults::default()
-        })
-    }
-
-    fn facets(&self, searcher: &tantivy::Searcher, q: &dyn Query) -> Result<Facets> {
-        let req: Aggregations = serde_json::from_value(serde_json::json!({
-            "agency": {"terms": {"field": "agency_short", "size": 50, "missing": ""}},
-            "status": {"terms": {"field": "status", "size": 10}},
-            "level": {"terms": {"field": "level", "size": 5}},
-            "year": {"histogram": {"field": "date", "interval": 10000, "min_doc_count": 1}},
-        }))
-        .map_err(|e| Error::BadQuery(e.to_string()))?;
-        let collector = AggregationCollector::from_aggs(req, Default::default());
-        let res = searcher.search(q, &collector)?;
-        let v = serde_json::to_value(res).map_err(|e| Error::BadQuery(e.to_string()))?;
-        let buckets = |name: &str| -> FacetCounts {
-            v[name]["buckets"]
-                .as_array()
-                .map(|b| {
-                    b.iter()
-                        .filter_map(|x| {
-                            let n = x["doc_count"].as_u64()?;
-                            let key = match &x["key"] {
-                                serde_json::Value::String(s) => s.clone(),
-                                serde_json::Value::Number(k) => {
-                                    let y = k.as_f64().unwrap_or(0.0) as u64 / 10000;
-                                    if y == 0 {
-                                        String::new()
-                                    } else {
-                                        y.to_string()
-                                    }
-                                }
-                                _ => return None,
-                            };
-                            Some((key, n))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mut year = buckets("year");
-        year.reverse();
-        Ok(Facets {
-            agency: buckets("agency"),
-            status: buckets("status"),
-            level: buckets("level"),
-            year,
         })
     }
 

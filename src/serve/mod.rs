@@ -7,7 +7,7 @@
 //! Requests that are running keep the engine they started with.
 //!
 //! The API is described in `openapi.json` (served at `/openapi.json`); the page and
-//! its assets are compiled into the binary ([`page`]).
+//! its assets are compiled into the binary (`page`).
 
 mod api;
 mod page;
@@ -120,13 +120,14 @@ fn stamp(dir: &Path) -> Stamp {
     }
 }
 
-/// Opens the index and runs one search over every record, so that the first request
-/// does not pay for loading what every search needs (the tie-break keys of each
-/// segment, the columns, the store's first blocks).
+/// Opens the index and runs one search over every record, with facets, so that the
+/// first request does not pay for loading what every search needs (the tie-break
+/// keys and facet codes of each segment, the columns, the store's first blocks).
 fn open_warm(dir: &Path) -> crate::Result<Engine> {
     let engine = Engine::open(dir)?;
     let mut warm = crate::search::SearchRequest::new("");
     warm.measures_only = true;
+    warm.facets = true;
     warm.limit = 1;
     engine.search(&warm)?;
     Ok(engine)
