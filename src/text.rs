@@ -58,6 +58,22 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// [`fold_char`] with the conversion table fetched once, for loops over many chars.
+pub(crate) fn char_folder() -> impl Fn(char) -> char {
+    let table: &'static [char] = &T2S_TABLE;
+    move |c| match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
+            .unwrap_or(c)
+            .to_ascii_lowercase(),
+        '\u{3000}' => ' ',
+        '\u{3400}'..='\u{FAFF}' => table
+            .get((c as u32 - T2S_FIRST) as usize)
+            .copied()
+            .unwrap_or(c),
+        _ => c.to_ascii_lowercase(),
+    }
+}
+
 /// Traditional characters folded to simplified ones, nothing else: the parser reads a
 /// traditional-script copy (巡視, 整改進展情況的通報) through this view. Only
 /// characters whose simplified form has the same UTF-8 length are folded, so byte

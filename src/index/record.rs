@@ -79,6 +79,17 @@ pub fn record_id(file: u64, n: usize) -> String {
 
 /// The records of one notice, in document order.
 pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
+    flatten(notice, source, true)
+}
+
+/// [`records`] as the index takes them: without ids (the index keeps the record's
+/// number and the file instead) and with the problem's title, category and item on
+/// its first record only (the others would not be indexed or stored).
+pub(crate) fn index_records(notice: &Notice, source: &str) -> Vec<Record> {
+    flatten(notice, source, false)
+}
+
+fn flatten(notice: &Notice, source: &str, whole: bool) -> Vec<Record> {
     let file = file_id(source);
     let measures: usize = notice
         .problems
@@ -142,19 +153,71 @@ pub fn records(notice: &Notice, source: &str) -> Vec<Record> {
             });
         }
         for (k, m) in p.measures.iter().enumerate() {
+            let shared = if k == 0 || whole {
+                base.clone()
+            } else {
+                Record {
+                    id: String::new(),
+                    n: 0,
+                    kind: base.kind,
+                    text: String::new(),
+                    problem: String::new(),
+                    problem_n: base.problem_n,
+                    measure_n: 0,
+                    category: String::new(),
+                    item: String::new(),
+                    status: base.status,
+                    status_text: base.status_text.clone(),
+                    deadline: base.deadline.clone(),
+                    line: base.line,
+                    lead: 0,
+                }
+            };
             out.push(Record {
                 text: m.text.clone(),
                 measure_n: k + 1,
                 line: m.line,
                 lead: k,
-                ..base.clone()
+                ..shared
             });
         }
     }
     push_paragraphs_before(usize::MAX, &mut out);
     for (i, r) in out.iter_mut().enumerate() {
         r.n = i + 1;
-        r.id = record_id(file, r.n);
+        if whole {
+            r.id = record_id(file, r.n);
+        }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_gets_the_same_records_without_what_it_does_not_keep() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut checked = 0;
+        for e in std::fs::read_dir(seeds).unwrap().flatten() {
+            let source = e.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let notice = crate::parse::parse(&source, &text);
+            let (whole, lean) = (records(&notice, &source), index_records(&notice, &source));
+            assert_eq!(whole.len(), lean.len());
+            for (w, l) in whole.iter().zip(&lean) {
+                let mut expected = w.clone();
+                expected.id.clear();
+                if w.lead > 0 {
+                    expected.problem.clear();
+                    expected.category.clear();
+                    expected.item.clear();
+                }
+                assert_eq!(format!("{expected:?}"), format!("{l:?}"));
+                checked += usize::from(w.lead > 0);
+            }
+        }
+        assert!(checked > 100, "{checked} records after a problem's first");
+    }
 }

@@ -20,7 +20,7 @@ use tantivy::{Index, IndexWriter};
 
 use super::document::{Backlog, FileValues, RecordDoc};
 use super::files::{self, CorpusFile};
-use super::record::{records, Record, RecordKind};
+use super::record::{index_records, Record, RecordKind};
 use super::schema::{self, Fields};
 use super::store::Store;
 use super::vocab::Vocabulary;
@@ -216,7 +216,7 @@ fn read_and_parse(file: &CorpusFile, known: Option<&str>) -> Parsed {
     match crate::read::decode_vec(path, bytes) {
         Ok(src) => {
             let notice = crate::parse::parse(&source, &src.text);
-            let recs = records(&notice, &source);
+            let recs = index_records(&notice, &source);
             entry.records = recs.len();
             entry.minhash = super::dedup::signature(&recs)
                 .map(|s| s.to_hex())

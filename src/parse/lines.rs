@@ -746,7 +746,13 @@ fn find_if<'h>(re: &Regex, first: &[char], s: &'h str) -> Option<regex::Match<'h
 /// followed (after any further spaces) by a char that can begin one of its
 /// alternatives. Returns that place and where to look on if the regex fails there.
 fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
-    let can_begin = |c: char| matches!(c, '整' | '完' | '(' | '问') || c.is_numeric();
+    // `is_numeric` looks chars up in a table: CJK ideographs, most of the text, are
+    // never digits.
+    let can_begin = |c: char| {
+        matches!(c, '整' | '完' | '(' | '问')
+            || c.is_ascii_digit()
+            || (!c.is_ascii() && !('\u{4e00}'..='\u{9fff}').contains(&c) && c.is_numeric())
+    };
     let bytes = s.as_bytes();
     let mut i = from;
     while i < bytes.len() {
@@ -760,6 +766,11 @@ fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
             break;
         };
         i += k;
+        if !may_be_space_or_stop(bytes, i) {
+            // “ ” 、 and the like: their lead bytes are shared, their next ones not.
+            i += 1;
+            continue;
+        }
         let Some(c) = s[i..].chars().next() else {
             break;
         };
@@ -781,6 +792,24 @@ fn split_candidate(s: &str, from: usize) -> Option<(usize, usize)> {
         i = after;
     }
     None
+}
+
+/// Whether the char whose lead byte is `b[i]` (one [`split_candidate`] stops at) may
+/// be a space or 。, told by its UTF-8 bytes: true for every char `char::is_whitespace`
+/// accepts (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F,
+/// U+3000) and for 。, and for any ASCII byte.
+fn may_be_space_or_stop(b: &[u8], i: usize) -> bool {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b.get(i).copied().unwrap_or(0) {
+        0xC2 => matches!(at(1), 0x85 | 0xA0),
+        0xE1 => at(1) == 0x9A && at(2) == 0x80,
+        0xE2 => {
+            (at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                || (at(1) == 0x81 && at(2) == 0x9F)
+        }
+        0xE3 => at(1) == 0x80 && matches!(at(2), 0x80 | 0x82),
+        _ => true,
+    }
 }
 
 fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out: &mut Vec<Item>) {
@@ -1066,6 +1095,19 @@ fn classify_line(line: &Dual<'_>, line_no: usize, numbering: &mut Numbering, out
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_byte_check_accepts_every_space_and_the_full_stop() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if c.is_whitespace() || c == '。' {
+                let mut buf = [0u8; 4];
+                let b = c.encode_utf8(&mut buf).as_bytes();
+                assert!(super::may_be_space_or_stop(b, 0), "{c:?}");
+            }
+        }
+        assert!(!super::may_be_space_or_stop("“".as_bytes(), 0));
+        assert!(!super::may_be_space_or_stop("、".as_bytes(), 0));
+    }
+
     use super::*;
 
     fn kinds(lines: &[&str]) -> Vec<ItemKind> {

@@ -84,7 +84,9 @@ fn shi_ordinals(s: &str) -> Vec<Ordinal> {
             } else {
                 i
             };
-            let Some(k) = s[from..].find('是') else {
+            // memmem looks for the whole char: `str::find` would stop at every
+            // 0xAF byte, which ends many other chars too.
+            let Some(k) = memchr::memmem::find(&s.as_bytes()[from..], "是".as_bytes()) else {
                 break;
             };
             next_shi = Some(from + k);

@@ -87,11 +87,15 @@ pub fn parse_checked(file: &str, text: &str) -> Notice {
 /// The structural parse behind [`parse`].
 fn parse_structure(file: &str, text: &str) -> Notice {
     // Most lines need no cleaning and no folding: borrow them from `text`.
-    let lines: Vec<(usize, Cow<str>)> = split_lines(text)
-        .enumerate()
-        .map(|(i, l)| (i + 1, lines::clean_line_cow(l)))
-        .filter(|(_, l)| !l.is_empty())
-        .collect();
+    // Sized once: growing it copies the lines of a large file several times.
+    let mut lines: Vec<(usize, Cow<str>)> =
+        Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    lines.extend(
+        split_lines(text)
+            .enumerate()
+            .map(|(i, l)| (i + 1, lines::clean_line_cow(l)))
+            .filter(|(_, l)| !l.is_empty()),
+    );
     let raw: Vec<&str> = lines.iter().map(|(_, l)| l.as_ref()).collect();
     // A traditional-script copy is read through simplified characters; the text
     // kept stays as written. Checking the start of the file is enough to tell.

@@ -30,7 +30,7 @@ mod cache;
 pub use cache::{CutCache, CutRef, Lookup};
 
 use crate::error::{Error, Result};
-use crate::text::{fold_char, is_han};
+use crate::text::is_han;
 
 /// jieba's dictionary (MIT licence, from the jieba project).
 pub const JIEBA_DICT: &str = include_str!("../../dict/jieba.dict.txt");
@@ -299,40 +299,58 @@ enum Kind {
 }
 
 fn kind(f: char) -> Kind {
-    if is_han(f) {
+    if f.is_ascii() {
+        if f.is_ascii_alphanumeric() {
+            Kind::Alnum
+        } else {
+            Kind::Other
+        }
+    } else if is_han(f) {
         Kind::Han
-    } else if f.is_alphanumeric() {
-        Kind::Alnum
-    } else {
+    } else if is_cjk_punctuation(f) || !f.is_alphanumeric() {
+        // Punctuation is told without `is_alphanumeric`'s table lookups.
         Kind::Other
+    } else {
+        Kind::Alnum
     }
 }
 
+/// General punctuation (U+2000–U+206F: “”…—) and CJK marks (、。《》「」【】 …):
+/// common in Chinese text, never letters or digits.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}')
+}
+
 /// The kind of the next character that is not whitespace (consuming the whitespace).
-fn next_kind(rest: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Kind {
+fn next_kind(
+    rest: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    fold: impl Fn(char) -> char,
+) -> Kind {
     while let Some(&n) = rest.peek() {
         if n.is_whitespace() || ignorable(n) {
             rest.next();
         } else {
-            return kind(fold_char(n));
+            return kind(fold(n));
         }
     }
     Kind::Other
 }
 
-/// The text the word analyzer cuts: folded (see [`fold_char`]), invisible characters
+/// The text the word analyzer cuts: folded (see [`crate::text::fold_char`]), invisible characters
 /// dropped, whitespace between a CJK character and a CJK character, letter or digit
 /// removed (OCR and web pages break lines inside words: `医共 体`, `55 号`), every
 /// other run of separators replaced by one space.
 fn analysis_text(text: &str, out: &mut String) {
     out.clear();
+    out.reserve(text.len());
+    let fold = crate::text::char_folder();
     let mut chars = text.chars().peekable();
     let mut prev = Kind::Other;
     while let Some(c) = chars.next() {
         if ignorable(c) {
             continue;
         }
-        let f = fold_char(c);
+        let f = fold(c);
         let k = kind(f);
         if k != Kind::Other {
             out.push(f);
@@ -340,7 +358,7 @@ fn analysis_text(text: &str, out: &mut String) {
             continue;
         }
         if c.is_whitespace() && prev != Kind::Other {
-            let next = next_kind(&mut chars);
+            let next = next_kind(&mut chars, &fold);
             if next != Kind::Other && (prev == Kind::Han || next == Kind::Han) {
                 // Transparent: the next char follows directly.
                 continue;
@@ -762,6 +780,25 @@ pub fn pattern(text: &str) -> Option<Vec<Piece>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_those_of_the_unicode_tables() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let expected = if is_han(c) {
+                Kind::Han
+            } else if c.is_alphanumeric() {
+                Kind::Alnum
+            } else {
+                Kind::Other
+            };
+            assert_eq!(kind(c), expected, "{c:?}");
+            assert_eq!(
+                crate::text::char_folder()(c),
+                crate::text::fold_char(c),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn precompiled_dictionary_equals_the_merged_one() {
