@@ -254,6 +254,7 @@ const SEARCH_PARAMS: &[&str] = &[
     "facets",
     "exact",
     "measures_only",
+    "all_copies",
 ];
 
 /// An agency or category filter: some searchable text, not too long.
@@ -345,6 +346,7 @@ pub fn search_request(raw: Option<String>) -> Result<SearchRequest, ApiError> {
     req.facets = p.flag("facets")?;
     req.exact = p.flag("exact")?;
     req.measures_only = p.flag("measures_only")?;
+    req.all_copies = p.flag("all_copies")?;
     if req.query.is_empty()
         && req.agency.is_none()
         && req.status.is_empty()
@@ -469,11 +471,12 @@ async fn similar(
             other => ApiError::internal(other.to_string()),
         })?;
         let text = format!("{}\n{}", h.problem, h.measure);
-        let hits = g
+        // The total counts every similar measure, not only the ones shown.
+        let r = g
             .engine
-            .similar(&text, Some(&h.agency_short), Some(&id), limit)
+            .similar_results(&text, Some(&h.agency_short), Some(&id), limit)
             .map_err(|e| ApiError::from_engine(e, "id"))?;
-        Ok(json!({ "id": id, "total": hits.len(), "hits": hits }))
+        Ok(json!({ "id": id, "total": r.total, "hits": r.hits }))
     })
     .await?;
     json_response(&v)
