@@ -627,6 +627,29 @@ fn operators_and_quotes_keep_their_strict_meaning() {
     }
 }
 
+/// Generic words alone (整改, 问题 …) do not make a question while the query as
+/// written finds something: 巡察整改 is the phrase; 医共体问题, which no record
+/// holds as written, is read as a question about 医共体.
+#[test]
+fn generic_words_without_a_question_word_are_searched_as_written_first() {
+    let e = seeds_engine();
+    let plain = e.search(&SearchRequest::new("巡察整改")).expect("search");
+    let quoted = e.search(&SearchRequest::new("\"巡察整改\"")).expect("search");
+    assert_eq!(plain.total, 30);
+    assert_eq!(plain.total, quoted.total);
+    assert!(plain.searched.is_none() && plain.ignored.is_empty());
+    let ids = |r: &zhenggai::search::SearchResults| {
+        r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&plain), ids(&quoted));
+
+    let r = e.search(&SearchRequest::new("医共体问题")).expect("search");
+    assert_eq!(r.searched.as_deref(), Some("医共体"));
+    assert_eq!(r.ignored, ["问题"]);
+    assert_eq!(r.total, 8);
+    assert!(!r.partial);
+}
+
 #[test]
 fn a_question_of_filler_words_only_is_searched_as_written() {
     let e = seeds_engine();

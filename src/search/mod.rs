@@ -674,12 +674,32 @@ impl Engine {
         Ok(found.map(|q| ((q, needles), every)))
     }
 
+    /// For a query whose only fillers are generic words ([`plain::Plan::asks`] is
+    /// false: `巡察整改`), the query as written when some record matches it; `None`
+    /// when it is to be read as a question.
+    fn as_written_first(
+        &self,
+        req: &SearchRequest,
+        plan: &plain::Plan,
+    ) -> Result<Option<(Box<dyn Query>, Vec<String>)>> {
+        if plan.asks() {
+            return Ok(None);
+        }
+        let expr = self.expr(req)?;
+        let (q, needles) = self.query_for(req, expr.as_ref())?;
+        let found = self.reader.searcher().search(q.as_ref(), &Count)? > 0;
+        Ok(found.then_some((q, needles)))
+    }
+
     /// Builds the tantivy query for a request, with the words to highlight (for a
     /// plain question, the query of its answer: [`plain`]).
     pub fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
         if let Some(plan) = self.plan(req)? {
             let words = plan.words();
             if !words.is_empty() {
+                if let Some(built) = self.as_written_first(req, &plan)? {
+                    return Ok(built);
+                }
                 return match self.question_query(req, &words)? {
                     Some((built, _)) => Ok(built),
                     None => Ok((query::nothing(), Vec::new())),
@@ -697,6 +717,9 @@ impl Engine {
         if let Some(plan) = self.plan(req)? {
             let words = plan.words();
             if !words.is_empty() {
+                if let Some((q, needles)) = self.as_written_first(req, &plan)? {
+                    return self.run(req, q.as_ref(), &needles);
+                }
                 let mut r = match self.question_query(req, &words)? {
                     Some(((q, needles), every)) => {
                         let mut r = self.run(req, q.as_ref(), &needles)?;

@@ -65,6 +65,32 @@ pub const FILLER_WORDS: &[&str] = &[
     "具体",
 ];
 
+/// The question words of [`FILLER_WORDS`]: a query holding one of them (or one of
+/// [`QUESTION_CHARS`] standing alone) asks a question. A query whose only fillers are
+/// the generic words (`巡察整改`, `医共体问题`) is first searched as written and read
+/// as a question only when that finds nothing ([`Plan::asks`]).
+pub const QUESTION_WORDS: &[&str] = &[
+    "为什么",
+    "怎么样",
+    "怎么办",
+    "怎么",
+    "怎样",
+    "如何",
+    "有哪些",
+    "哪些",
+    "有什么",
+    "什么",
+    "有没有",
+    "是否",
+    "多少",
+    "哪里",
+    "哪个",
+    "请问",
+];
+
+/// Filler characters that make a question when they stand alone (吗, 呢 …).
+pub const QUESTION_CHARS: &[char] = &['吗', '呢', '吧', '么', '怎', '哪', '啥'];
+
 /// Single characters that are fillers when jieba cuts them as a word of their own
 /// (particles and conjunctions: 的 in 巡察的整改, not in 目的).
 pub const FILLER_CHARS: &[char] = &[
@@ -178,6 +204,20 @@ impl Plan {
     /// Whether the query is a question: it held a filler word and something else.
     pub fn is_question(&self) -> bool {
         !self.ignored.is_empty() && !self.pieces.is_empty()
+    }
+
+    /// Whether the query asks a question in so many words: it holds a question word
+    /// or particle ([`QUESTION_WORDS`], [`QUESTION_CHARS`]), not only the generic
+    /// words every notice is about. A query that does not is searched as written
+    /// first: `巡察整改` means the phrase while some record holds it.
+    pub fn asks(&self) -> bool {
+        self.is_question()
+            && self.ignored.iter().any(|w| {
+                QUESTION_WORDS.contains(&w.as_str()) || {
+                    let mut cs = w.chars();
+                    matches!((cs.next(), cs.next()), (Some(c), None) if QUESTION_CHARS.contains(&c))
+                }
+            })
     }
 
     /// The words a question asks for, in order, each once; empty when the query is
