@@ -717,8 +717,14 @@ impl Engine {
         if let Some(plan) = self.plan(req)? {
             let words = plan.words();
             if !words.is_empty() {
-                if let Some((q, needles)) = self.as_written_first(req, &plan)? {
-                    return self.run(req, q.as_ref(), &needles);
+                if !plan.asks() {
+                    // Generic words only: the query as written, if it finds anything.
+                    let expr = self.expr(req)?;
+                    let (q, needles) = self.query_for(req, expr.as_ref())?;
+                    let r = self.run(req, q.as_ref(), &needles)?;
+                    if r.total > 0 {
+                        return Ok(r);
+                    }
                 }
                 let mut r = match self.question_query(req, &words)? {
                     Some(((q, needles), every)) => {
