@@ -634,7 +634,9 @@ fn operators_and_quotes_keep_their_strict_meaning() {
 fn generic_words_without_a_question_word_are_searched_as_written_first() {
     let e = seeds_engine();
     let plain = e.search(&SearchRequest::new("巡察整改")).expect("search");
-    let quoted = e.search(&SearchRequest::new("\"巡察整改\"")).expect("search");
+    let quoted = e
+        .search(&SearchRequest::new("\"巡察整改\""))
+        .expect("search");
     assert_eq!(plain.total, 30);
     assert_eq!(plain.total, quoted.total);
     assert!(plain.searched.is_none() && plain.ignored.is_empty());
