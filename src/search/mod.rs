@@ -677,11 +677,7 @@ impl Engine {
     /// For a query whose only fillers are generic words ([`plain::Plan::asks`] is
     /// false: `巡察整改`), the query as written when some record matches it; `None`
     /// when it is to be read as a question.
-    fn as_written_first(
-        &self,
-        req: &SearchRequest,
-        plan: &plain::Plan,
-    ) -> Result<Option<(Box<dyn Query>, Vec<String>)>> {
+    fn as_written_first(&self, req: &SearchRequest, plan: &plain::Plan) -> Result<Option<Built>> {
         if plan.asks() {
             return Ok(None);
         }
