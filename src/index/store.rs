@@ -215,7 +215,7 @@ impl Store {
     /// Locks `dir` for writing, creating it (with the marker) if needed. If another
     /// process holds the lock, calls `waiting` once and waits for it. An index of
     /// an older zhenggai (no marker) has its own files deleted (see
-    /// [`legacy_files`]), to be rebuilt.
+    /// `legacy_files`), to be rebuilt.
     pub fn lock(dir: &Path, waiting: &mut dyn FnMut()) -> Result<Store> {
         check_writable(dir)?;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

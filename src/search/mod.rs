@@ -227,7 +227,7 @@ pub struct SearchResults {
     /// them ([`plain`]); [`PARTIAL_NOTE`] says so.
     pub partial: bool,
     /// Question and filler words of a plain question that were not required
-    /// ([`plain::FILLER_WORDS`]).
+    /// ([`plain::QUESTION_WORDS`], [`plain::GENERIC_WORDS`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored: Vec<String>,
     /// The words searched for, when a plain question was searched for other words

@@ -1,9 +1,10 @@
 //! Questions asked in plain words (`怎么整改编外用工`, `医共体建设有哪些措施`).
 //!
 //! A query of words separated by spaces, without operators, quotes or
-//! parentheses, that holds a question or filler word ([`FILLER_WORDS`],
-//! [`FILLER_CHARS`]) is a plain question. Its filler words need not match: they are
-//! taken out, what is left is cut into words (jieba's, a single character staying
+//! parentheses, that holds a question or filler word ([`QUESTION_WORDS`],
+//! [`GENERIC_WORDS`], [`FILLER_CHARS`]) is a plain question (one with generic
+//! words only is searched as written first, [`Plan::asks`]). Its filler words need
+//! not match: they are taken out, what is left is cut into words (jieba's, a single character staying
 //! with its neighbour: `医共体建设有哪些措施` asks for 医共体 and 建设), and the
 //! answer is the records holding most of those words ([`Plan::words`]):
 //!
@@ -22,31 +23,11 @@ use jieba_rs::Jieba;
 
 use crate::segment::tokens;
 
-/// Question and filler words of two or more characters, taken out of a plain
-/// question wherever they stand (the longest first). Besides question words, the
-/// list holds the generic words every record of this corpus is about (整改, 问题,
-/// 措施, 情况 …): a question asking how something was rectified names what, not
-/// that it was.
-pub const FILLER_WORDS: &[&str] = &[
-    // Question words.
-    "为什么",
-    "怎么样",
-    "怎么办",
-    "怎么",
-    "怎样",
-    "如何",
-    "有哪些",
-    "哪些",
-    "有什么",
-    "什么",
-    "有没有",
-    "是否",
-    "多少",
-    "哪里",
-    "哪个",
-    "请问",
-    "关于",
-    // What every notice is about.
+/// The generic words every record of this corpus is about (整改, 问题, 措施, 情况 …),
+/// taken out of a question wherever they stand, like the question words
+/// ([`QUESTION_WORDS`]): a question asking how something was rectified names what,
+/// not that it was. Longer words come before the shorter ones they contain.
+pub const GENERIC_WORDS: &[&str] = &[
     "整改措施",
     "整改情况",
     "整改",
@@ -63,11 +44,18 @@ pub const FILLER_WORDS: &[&str] = &[
     "采取",
     "相关",
     "具体",
+    "关于",
 ];
 
-/// The question words of [`FILLER_WORDS`]: a query holding one of them (or one of
-/// [`QUESTION_CHARS`] standing alone) asks a question. A query whose only fillers are
-/// the generic words (`巡察整改`, `医共体问题`) is first searched as written and read
+/// Every filler word of two or more characters: the question words, then the
+/// generic ones.
+pub fn filler_words() -> impl Iterator<Item = &'static str> {
+    QUESTION_WORDS.iter().chain(GENERIC_WORDS).copied()
+}
+
+/// Question words, taken out of a plain question wherever they stand (the longest
+/// first): a query holding one of them (or one of [`QUESTION_CHARS`] standing
+/// alone) asks a question. A query whose only fillers are the generic words (`巡察整改`, `医共体问题`) is first searched as written and read
 /// as a question only when that finds nothing ([`Plan::asks`]).
 pub const QUESTION_WORDS: &[&str] = &[
     "为什么",
@@ -125,9 +113,9 @@ fn strip_fillers(word: &str, ignored: &mut Vec<String>) -> Vec<String> {
     let mut current = String::new();
     let mut rest = word;
     'outer: while let Some(c) = rest.chars().next() {
-        // FILLER_WORDS lists longer words before the shorter ones they contain.
+        // The longest filler word starting here.
         let mut best: Option<&str> = None;
-        for f in FILLER_WORDS {
+        for f in filler_words() {
             if rest.starts_with(f) && best.is_none_or(|b| f.len() > b.len()) {
                 best = Some(f);
             }
