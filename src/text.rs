@@ -45,23 +45,19 @@ static T2S_TABLE: LazyLock<Vec<char>> = LazyLock::new(|| {
 /// ```
 #[inline]
 pub fn fold_char(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
-            .unwrap_or(c)
-            .to_ascii_lowercase(),
-        '\u{3000}' => ' ',
-        '\u{3400}'..='\u{FAFF}' => T2S_TABLE
-            .get((c as u32 - T2S_FIRST) as usize)
-            .copied()
-            .unwrap_or(c),
-        _ => c.to_ascii_lowercase(),
-    }
+    fold_with(&T2S_TABLE, c)
 }
 
 /// [`fold_char`] with the conversion table fetched once, for loops over many chars.
 pub(crate) fn char_folder() -> impl Fn(char) -> char {
     let table: &'static [char] = &T2S_TABLE;
-    move |c| match c {
+    move |c| fold_with(table, c)
+}
+
+/// [`fold_char`] with the traditional-to-simplified `table` at hand.
+#[inline(always)]
+fn fold_with(table: &[char], c: char) -> char {
+    match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
             .unwrap_or(c)
             .to_ascii_lowercase(),
