@@ -9,7 +9,7 @@ use tantivy::Term;
 use crate::segment::WORDS;
 
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT: u32 = 12;
+pub const FORMAT: u32 = 13;
 
 /// Handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +74,8 @@ fn words(stored: bool) -> TextOptions {
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_u64_field("n", STORED);
+    // FAST: the tie-break order reads every record's number (search::order).
+    b.add_u64_field("n", STORED | FAST);
     b.add_text_field("text", words(true));
     b.add_text_field("problem", words(true));
     b.add_text_field("category", words(false));

@@ -5,9 +5,8 @@
 //! same corpus.
 //!
 //! The key of every document of a segment is computed once and kept: the `file`
-//! postings give each document's file, and the stored record number of the first
-//! (and last) document of each run of one file's documents gives the numbers, since
-//! a file's records are added in order.
+//! postings give each document's file, and the record number column (`n`) the
+//! numbers.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -68,8 +67,25 @@ impl TieBreak {
     fn compute(&self, seg: &SegmentReader) -> tantivy::Result<Vec<u64>> {
         let mut keys = vec![UNKNOWN; seg.max_doc() as usize];
         let inverted = seg.inverted_index(self.fields.file)?;
-        let store = seg.get_store_reader(16)?;
+        // Record numbers from their column; from the store only in a segment without
+        // a whole column (read a block at a time, which costs far more).
+        let column = seg
+            .fast_fields()
+            .u64("n")
+            .ok()
+            .filter(|c| c.num_docs() >= seg.max_doc());
+        let store = if column.is_none() {
+            Some(seg.get_store_reader(16)?)
+        } else {
+            None
+        };
         let n_of = |doc: DocId| -> tantivy::Result<u64> {
+            if let Some(c) = &column {
+                return Ok(c.first(doc).unwrap_or(0));
+            }
+            let Some(store) = &store else {
+                return Ok(0);
+            };
             let d: TantivyDocument = store.get(doc)?;
             Ok(d.get_first(self.fields.n)
                 .and_then(|v| v.as_u64())
