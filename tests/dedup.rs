@@ -285,3 +285,33 @@ fn a_later_progress_report_is_not_a_copy() {
         .collect();
     assert_eq!(files.len(), 2, "{files:?}");
 }
+
+/// The command line's text output names where else a hit's notice was published, and
+/// with `--all-copies` which notice a copy repeats.
+#[test]
+fn the_command_line_names_the_other_copies() {
+    let twice = corpus(true);
+    let index = build(twice.path());
+    let run = |extra: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_zhenggai"))
+            .env("NO_COLOR", "1")
+            .arg("--index")
+            .arg(index.path())
+            .args(["search", "编外用工"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf-8")
+    };
+    let out = run(&["-n", "1"]);
+    assert!(
+        out.contains("又见于 (also published at) seeds/web/000_3089e93c6afc7ecc.html"),
+        "{out}"
+    );
+    let all = run(&["--all-copies", "-n", "5"]);
+    assert!(
+        all.contains("转载自 (copy of) seeds/000_3089e93c6afc7ecc.txt"),
+        "{all}"
+    );
+}

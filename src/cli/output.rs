@@ -125,6 +125,13 @@ fn hit_block(out: &mut impl Write, rank: usize, h: &Hit, color: bool) -> io::Res
         writeln!(out, "   {label}{}", paint(&text, &ranges, color))?;
     }
     writeln!(out, "   {d}{}:{}{o}", h.source, h.line)?;
+    if !h.also_published_at.is_empty() {
+        let places = h.also_published_at.join("、");
+        writeln!(out, "   {d}又见于 (also published at) {places}{o}")?;
+    }
+    if let Some(of) = &h.copy_of {
+        writeln!(out, "   {d}转载自 (copy of) {of}{o}")?;
+    }
     Ok(())
 }
 
