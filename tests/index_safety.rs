@@ -8,14 +8,22 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn zhenggai(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhenggai"))
-        .current_dir(cwd)
+/// The binary run in `cwd`, away from the developer's own index, corpus and config
+/// file (they would change which index `./index`-relative tests use).
+fn command(cwd: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zhenggai"));
+    c.current_dir(cwd)
         .env_remove("ZHENGGAI_INDEX")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs")
+        .env_remove("ZHENGGAI_CORPUS")
+        .env_remove("ZHENGGAI_CONFIG")
+        .env("XDG_CONFIG_HOME", cwd.join(".no-config"))
+        .env("XDG_DATA_HOME", cwd.join(".no-data"))
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn zhenggai(cwd: &Path, args: &[&str]) -> Output {
+    command(cwd).args(args).output().expect("runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -320,13 +328,7 @@ fn concurrent_index_runs_wait_for_each_other() {
             .map(|_| {
                 let cwd = dir.path().to_path_buf();
                 let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-                std::thread::spawn(move || {
-                    Command::new(env!("CARGO_BIN_EXE_zhenggai"))
-                        .current_dir(cwd)
-                        .args(&args)
-                        .output()
-                        .expect("runs")
-                })
+                std::thread::spawn(move || command(&cwd).args(&args).output().expect("runs"))
             })
             .collect();
         for h in handles {
@@ -351,8 +353,7 @@ fn a_second_writer_says_it_waits_and_then_runs() {
     // This test holds the lock, as a running `index` would.
     let lock = std::fs::File::open(dir.path().join("index").join("zhenggai.lock")).expect("open");
     FileExt::lock_exclusive(&lock).expect("lock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhenggai"))
-        .current_dir(dir.path())
+    let mut child = command(dir.path())
         .args(["index", "--rebuild"])
         .stderr(std::process::Stdio::piped())
         .spawn()
