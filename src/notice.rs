@@ -56,6 +56,33 @@ impl Status {
         }
     }
 
+    /// Parses a user's list of status names (each item may hold several separated by
+    /// commas, `已完成,in_progress`): the statuses, sorted and each once, or the first
+    /// name that is not one.
+    ///
+    /// ```
+    /// use zhenggai::notice::Status;
+    /// assert_eq!(
+    ///     Status::parse_user_list(["正在整改，completed", " "]),
+    ///     Ok(vec![Status::Completed, Status::InProgress])
+    /// );
+    /// assert_eq!(Status::parse_user_list(["已完成,whatever"]), Err("whatever"));
+    /// ```
+    pub fn parse_user_list<'a>(
+        items: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<Status>, &'a str> {
+        let mut out = Vec::new();
+        for s in items.into_iter().flat_map(|s| s.split([',', '，'])) {
+            if s.trim().is_empty() {
+                continue;
+            }
+            out.extend(Status::parse_user(s).ok_or(s)?);
+        }
+        out.sort_by_key(|s| s.as_str());
+        out.dedup();
+        Ok(out)
+    }
+
     /// Parses an English or Chinese status name as a user types it.
     ///
     /// `未完成`/`unfinished` stands for every status short of completed that the notice

@@ -195,36 +195,23 @@ impl Select {
 /// `--status` values (repeated or comma-separated) as statuses; an unknown one is an
 /// error listing the valid values.
 pub fn parse_status(list: &[String]) -> Result<Vec<Status>> {
-    let mut out = Vec::new();
-    for s in list.iter().flat_map(|s| s.split([',', '，'])) {
-        if s.trim().is_empty() {
-            continue;
-        }
-        match Status::parse_user(s) {
-            Some(v) => out.extend(v),
-            None => bail!(
-                "未知的整改状态 “{s}” (unknown status {s:?}); 可用: 已完成/completed, 基本完成/basically_completed, 阶段性完成/phased, 正在整改/in_progress, 未完成/unfinished, 未说明/unspecified"
-            ),
-        }
-    }
-    out.sort_by_key(|s| s.as_str());
-    out.dedup();
-    Ok(out)
+    Status::parse_user_list(list.iter().map(String::as_str)).map_err(|s| {
+        anyhow::anyhow!(
+            "未知的整改状态 “{s}” (unknown status {s:?}); 可用: 已完成/completed, 基本完成/basically_completed, 阶段性完成/phased, 正在整改/in_progress, 未完成/unfinished, 未说明/unspecified"
+        )
+    })
 }
 
 /// A `--level` value as the index stores it (省, 市 or 县); an unknown one is an
 /// error listing the valid values.
 pub fn parse_level(level: &str) -> Result<String> {
-    let l = level.trim();
-    Ok(match l {
-        "省" | "省级" | "province" => "省",
-        "市" | "市级" | "city" => "市",
-        "县" | "县级" | "区" | "county" => "县",
-        _ => bail!(
-            "未知的层级 “{l}” (unknown level {l:?}); 可用: 省/province, 市/city, 县/county（区级算县级）"
-        ),
+    match zhenggai::search::level_of_user(level) {
+        Some(l) => Ok(l.to_string()),
+        None => {
+            let l = level.trim();
+            bail!("未知的层级 “{l}” (unknown level {l:?}); 可用: 省/province, 市/city, 县/county（区级算县级）")
+        }
     }
-    .to_string())
 }
 
 #[derive(Debug, Args)]

@@ -263,6 +263,24 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// The level (省, 市 or 县, as the index stores it) a user's level name stands for:
+/// Chinese or English, with or without 级; a district (区) counts as a county.
+///
+/// ```
+/// use zhenggai::search::level_of_user;
+/// assert_eq!(level_of_user(" city "), Some("市"));
+/// assert_eq!(level_of_user("区"), Some("县"));
+/// assert_eq!(level_of_user("乡"), None);
+/// ```
+pub fn level_of_user(level: &str) -> Option<&'static str> {
+    Some(match level.trim() {
+        "省" | "省级" | "province" => "省",
+        "市" | "市级" | "city" => "市",
+        "县" | "县级" | "区" | "county" => "县",
+        _ => return None,
+    })
+}
+
 /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or last) day it covers, `YYYYMMDD`.
 pub fn date_bound(s: &str, end: bool) -> Result<u64> {
     let bad = || {
@@ -419,13 +437,7 @@ impl Engine {
             push(Box::new(BooleanQuery::new(any)));
         }
         if let Some(l) = &req.level {
-            let l = match l.trim() {
-                "province" | "省级" => "省",
-                "city" | "市级" => "市",
-                "county" | "县级" | "区" => "县",
-                other => other,
-            };
-            push(exactly(f.level, l));
+            push(exactly(f.level, level_of_user(l).unwrap_or(l.trim())));
         }
         if req.since.is_some() || req.until.is_some() {
             let lo = match &req.since {

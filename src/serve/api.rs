@@ -295,33 +295,26 @@ pub fn search_request(raw: Option<String>) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest::new(p.text("q", MAX_QUERY_CHARS)?.unwrap_or_default());
     req.agency = filter_text(&p, "agency")?;
     req.category = filter_text(&p, "category")?;
-    for s in p.all("status").flat_map(|s| s.split([',', '，'])) {
-        if s.trim().is_empty() {
-            continue;
-        }
-        match Status::parse_user(s) {
-            Some(v) => req.status.extend(v),
-            None => {
-                return Err(ApiError::bad(
-                    "status",
-                    format!("未知的整改状态 {s:?} (unknown status); 可用: completed, basically_completed, phased, in_progress, unfinished, unspecified, 已完成, 基本完成, 阶段性完成, 正在整改, 未完成, 未说明"),
-                ))
-            }
-        }
-    }
-    req.status.sort_by_key(|s| s.as_str());
-    req.status.dedup();
+    req.status = Status::parse_user_list(p.all("status")).map_err(|s| {
+        ApiError::bad(
+            "status",
+            format!("未知的整改状态 {s:?} (unknown status); 可用: completed, basically_completed, phased, in_progress, unfinished, unspecified, 已完成, 基本完成, 阶段性完成, 正在整改, 未完成, 未说明"),
+        )
+    })?;
     req.level = match p.one("level")?.map(str::trim) {
         None | Some("") => None,
-        Some("省" | "省级" | "province") => Some("省".into()),
-        Some("市" | "市级" | "city") => Some("市".into()),
-        Some("县" | "县级" | "区" | "county") => Some("县".into()),
-        Some(other) => {
-            return Err(ApiError::bad(
-                "level",
-                format!("层级应为 省、市 或 县 (level: province, city or county, got {other:?})"),
-            ))
-        }
+        Some(l) => Some(
+            crate::search::level_of_user(l)
+                .ok_or_else(|| {
+                    ApiError::bad(
+                        "level",
+                        format!(
+                            "层级应为 省、市 或 县 (level: province, city or county, got {l:?})"
+                        ),
+                    )
+                })?
+                .to_string(),
+        ),
     };
     req.since = date_param(&p, "since", false)?;
     req.until = date_param(&p, "until", true)?;
