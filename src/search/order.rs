@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocId, DocSet, SegmentReader, TantivyDocument, TERMINATED};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
 use crate::index::record::file_id;
 use crate::index::schema::Fields;
@@ -67,29 +67,15 @@ impl TieBreak {
     fn compute(&self, seg: &SegmentReader) -> tantivy::Result<Vec<u64>> {
         let mut keys = vec![UNKNOWN; seg.max_doc() as usize];
         let inverted = seg.inverted_index(self.fields.file)?;
-        // Record numbers from their column; from the store only in a segment without
-        // a whole column (read a block at a time, which costs far more).
-        let column = seg
+        // Every index of this format has the column; a segment without a whole one
+        // (a damaged file) gets no keys, and its ties keep tantivy's order.
+        let Some(numbers) = seg
             .fast_fields()
             .u64("n")
             .ok()
-            .filter(|c| c.num_docs() >= seg.max_doc());
-        let store = if column.is_none() {
-            Some(seg.get_store_reader(16)?)
-        } else {
-            None
-        };
-        let n_of = |doc: DocId| -> tantivy::Result<u64> {
-            if let Some(c) = &column {
-                return Ok(c.first(doc).unwrap_or(0));
-            }
-            let Some(store) = &store else {
-                return Ok(0);
-            };
-            let d: TantivyDocument = store.get(doc)?;
-            Ok(d.get_first(self.fields.n)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0))
+            .filter(|c| c.num_docs() >= seg.max_doc())
+        else {
+            return Ok(keys);
         };
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
@@ -101,30 +87,13 @@ impl TieBreak {
             };
             let mut postings =
                 inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            let mut docs = Vec::new();
             let mut doc = postings.doc();
             while doc != TERMINATED {
-                docs.push(doc);
-                doc = postings.advance();
-            }
-            // Runs of consecutive documents: numbered consecutively unless the first
-            // and last say otherwise, then each is read.
-            for run in docs.chunk_by(|a, b| a + 1 == *b) {
-                let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
-                    continue;
-                };
-                let n0 = n_of(first)?;
-                let linear = n_of(last)? == n0 + (last - first) as u64;
-                for &d in run {
-                    let n = if linear {
-                        n0 + (d - first) as u64
-                    } else {
-                        n_of(d)?
-                    };
-                    if let Some(k) = keys.get_mut(d as usize) {
-                        *k = rank << 32 | n.min(u32::MAX as u64);
-                    }
+                let n = numbers.first(doc).unwrap_or(0);
+                if let Some(k) = keys.get_mut(doc as usize) {
+                    *k = rank << 32 | n.min(u32::MAX as u64);
                 }
+                doc = postings.advance();
             }
         }
         Ok(keys)
