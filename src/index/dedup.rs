@@ -173,16 +173,11 @@ pub fn dates_compatible(a: &str, b: &str) -> bool {
     }
 }
 
-/// Groups of copies among `files` (key, signature), each group sorted by key, groups
-/// in order of their first key; files without copies are in no group.
-pub fn groups<'a>(files: impl IntoIterator<Item = (&'a str, &'a Signature)>) -> Vec<Vec<String>> {
-    let files: Vec<(&str, &Signature, &str)> = files.into_iter().map(|(k, s)| (k, s, "")).collect();
-    groups_dated(&files)
-}
-
-/// [`groups`] of files that also carry their date (ISO, or empty): two files dated
-/// more than [`MAX_DAYS_APART`] days apart are never joined directly.
-pub fn groups_dated(files: &[(&str, &Signature, &str)]) -> Vec<Vec<String>> {
+/// Groups of copies among `files` (key, signature, date as ISO or empty), each group
+/// sorted by key, groups in order of their first key; files without copies are in no
+/// group. Two files dated more than [`MAX_DAYS_APART`] days apart are never joined
+/// directly.
+pub fn groups(files: &[(&str, &Signature, &str)]) -> Vec<Vec<String>> {
     let mut parent: Vec<usize> = (0..files.len()).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -243,7 +238,7 @@ pub fn assign(manifest: &mut Manifest) {
         .iter()
         .map(|(k, s, d)| (k.as_str(), s, d.as_str()))
         .collect();
-    let found = groups_dated(&dated);
+    let found = groups(&dated);
     for group in found {
         let of_record = group.iter().min_by(|a, b| {
             let (ea, eb) = (&manifest.files[*a], &manifest.files[*b]);
@@ -315,7 +310,11 @@ mod tests {
         .expect("sig");
         assert!(a.similarity(&b) >= THRESHOLD, "{}", a.similarity(&b));
         assert!(a.similarity(&c) < 0.2, "{}", a.similarity(&c));
-        let g = groups([("x/a.txt", &a), ("y/c.txt", &c), ("z/b.html", &b)]);
+        let g = groups(&[
+            ("x/a.txt", &a, ""),
+            ("y/c.txt", &c, ""),
+            ("z/b.html", &b, ""),
+        ]);
         assert_eq!(g, [vec!["x/a.txt".to_string(), "z/b.html".to_string()]]);
     }
 
@@ -325,14 +324,11 @@ mod tests {
         let b = signature_of_text(&format!("{BODY}五是建立长效机制。")).expect("sig");
         assert!(a.similarity(&b) >= THRESHOLD, "{}", a.similarity(&b));
         // A repost a few days later, or one whose date is unknown, is a copy.
-        let near = groups_dated(&[("a", &a, "2024-03-01"), ("b", &b, "2024-03-08")]);
+        let near = groups(&[("a", &a, "2024-03-01"), ("b", &b, "2024-03-08")]);
         assert_eq!(near.len(), 1);
-        assert_eq!(
-            groups_dated(&[("a", &a, "2024-03-01"), ("b", &b, "")]).len(),
-            1
-        );
+        assert_eq!(groups(&[("a", &a, "2024-03-01"), ("b", &b, "")]).len(), 1);
         // The second progress report half a year on is not.
-        assert!(groups_dated(&[("a", &a, "2024-03-01"), ("b", &b, "2024-09-20")]).is_empty());
+        assert!(groups(&[("a", &a, "2024-03-01"), ("b", &b, "2024-09-20")]).is_empty());
         assert!(dates_compatible("2024-03-01", "2024-04-10"));
         assert!(!dates_compatible("2024-03-01", "2024-05-01"));
         assert!(dates_compatible("2024-03", "2025-01-01"));
