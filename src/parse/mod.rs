@@ -566,32 +566,19 @@ fn build_sections(items: &[Item]) -> Vec<Section> {
                 if top_implicit {
                     stack.pop();
                 }
-                let id = sec.nodes.len();
-                let parent = stack.last().copied();
                 let title = b.trim().trim_end_matches('。').to_string();
-                sec.nodes.push(Node {
-                    h: Heading {
-                        style: Style::Implicit,
-                        n: 0,
-                        label: None,
-                        title,
-                        rest: None,
-                        explicit: true,
-                        inline_measures: false,
-                        text: b.trim().to_string(),
-                        closed: true,
-                    },
-                    line: it.line,
-                    depth: stack.len(),
-                    parent,
-                    children: Vec::new(),
-                    events: Vec::new(),
-                });
-                match parent {
-                    Some(p) => sec.nodes[p].children.push(id),
-                    None => sec.roots.push(id),
-                }
-                stack.push(id);
+                let h = Heading {
+                    style: Style::Implicit,
+                    n: 0,
+                    label: None,
+                    title,
+                    rest: None,
+                    explicit: true,
+                    inline_measures: false,
+                    text: b.trim().to_string(),
+                    closed: true,
+                };
+                push_node(sec, &mut stack, &h, it.line);
                 continue;
             }
         }
