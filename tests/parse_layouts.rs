@@ -5,25 +5,8 @@
 
 mod common;
 
-use serde_json::Value;
-
 fn check(name: &str) {
-    let dir = format!("{}/tests/fixtures/layouts", env!("CARGO_MANIFEST_DIR"));
-    let source = std::fs::read_dir(&dir)
-        .expect("fixtures dir")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_stem().and_then(|s| s.to_str()) == Some(name)
-                && p.extension().and_then(|e| e.to_str()) != Some("json")
-        })
-        .expect("fixture exists");
-    let src = zhenggai::read::read_file(&source).expect("fixture readable");
-    let notice = zhenggai::parse::parse(name, &src.text);
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/{name}.expected.json")).expect("expected"),
-    )
-    .expect("json");
+    let (text, notice, expected) = common::fixture("layouts", name);
     common::assert_exact(name, &notice, &expected);
     let got = common::json(&notice);
     assert_eq!(
@@ -36,7 +19,7 @@ fn check(name: &str) {
         "{name}: stated figures against parsed counts"
     );
     assert_eq!(
-        zhenggai::parse::unkept_lines(&src.text, &notice),
+        zhenggai::parse::unkept_lines(&text, &notice),
         Vec::<usize>::new(),
         "{name}: lines not kept"
     );

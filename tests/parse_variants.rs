@@ -8,22 +8,7 @@ mod common;
 use serde_json::Value;
 
 fn check(name: &str) {
-    let dir = format!("{}/tests/fixtures/variants", env!("CARGO_MANIFEST_DIR"));
-    let source = std::fs::read_dir(&dir)
-        .expect("fixtures dir")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_stem().and_then(|s| s.to_str()) == Some(name)
-                && p.extension().and_then(|e| e.to_str()) != Some("json")
-        })
-        .expect("fixture exists");
-    let src = zhenggai::read::read_file(&source).expect("fixture readable");
-    let notice = zhenggai::parse::parse(name, &src.text);
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/{name}.expected.json")).expect("expected"),
-    )
-    .expect("json");
+    let (_, notice, expected) = common::fixture("variants", name);
     if expected["is_notice"] == Value::Bool(false) {
         assert!(!notice.is_notice, "{name}: not a notice");
         assert!(notice.problems.is_empty());

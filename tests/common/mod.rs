@@ -180,3 +180,26 @@ pub const TERMS: &[&str] = &[
     "深汕中心医院",
     "台汀区",
 ];
+
+/// A fixture of `tests/fixtures/{set}/`: the text read from the file named `name`
+/// (whatever its extension), the notice parsed from it, and its
+/// `{name}.expected.json`.
+pub fn fixture(set: &str, name: &str) -> (String, Notice, Value) {
+    let dir = format!("{}/tests/fixtures/{set}", env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_dir(&dir)
+        .expect("fixtures dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem().and_then(|s| s.to_str()) == Some(name)
+                && p.extension().and_then(|e| e.to_str()) != Some("json")
+        })
+        .expect("fixture exists");
+    let src = zhenggai::read::read_file(&source).expect("fixture readable");
+    let notice = zhenggai::parse::parse(name, &src.text);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/{name}.expected.json")).expect("expected"),
+    )
+    .expect("json");
+    (src.text, notice, expected)
+}
