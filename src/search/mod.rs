@@ -686,6 +686,13 @@ impl Engine {
         Ok(found.map(|q| ((q, needles), every)))
     }
 
+    /// The query of a request read as written (no question reading), with the words
+    /// to highlight.
+    fn as_written(&self, req: &SearchRequest) -> Result<Built> {
+        let expr = self.expr(req)?;
+        self.query_for(req, expr.as_ref())
+    }
+
     /// For a query whose only fillers are generic words ([`plain::Plan::asks`] is
     /// false: `巡察整改`), the query as written when some record matches it; `None`
     /// when it is to be read as a question.
@@ -693,8 +700,7 @@ impl Engine {
         if plan.asks() {
             return Ok(None);
         }
-        let expr = self.expr(req)?;
-        let (q, needles) = self.query_for(req, expr.as_ref())?;
+        let (q, needles) = self.as_written(req)?;
         let found = self.reader.searcher().search(q.as_ref(), &Count)? > 0;
         Ok(found.then_some((q, needles)))
     }
@@ -714,8 +720,7 @@ impl Engine {
                 };
             }
         }
-        let expr = self.expr(req)?;
-        self.query_for(req, expr.as_ref())
+        self.as_written(req)
     }
 
     /// Runs a search. A plain question ([`plain`]) is answered by the records
@@ -727,8 +732,7 @@ impl Engine {
             if !words.is_empty() {
                 if !plan.asks() {
                     // Generic words only: the query as written, if it finds anything.
-                    let expr = self.expr(req)?;
-                    let (q, needles) = self.query_for(req, expr.as_ref())?;
+                    let (q, needles) = self.as_written(req)?;
                     let r = self.run(req, q.as_ref(), &needles)?;
                     if r.total > 0 {
                         return Ok(r);
@@ -753,8 +757,7 @@ impl Engine {
                 return Ok(r);
             }
         }
-        let expr = self.expr(req)?;
-        let (q, needles) = self.query_for(req, expr.as_ref())?;
+        let (q, needles) = self.as_written(req)?;
         self.run(req, q.as_ref(), &needles)
     }
 
