@@ -270,7 +270,7 @@ fn main() {
             Arc::new(move |i| {
                 let mut req = r[i].clone();
                 req.facets = true;
-                zhenggai::search::literal::clear_cache();
+                e.forget_kept();
                 std::hint::black_box(e.search(&req).expect("search"));
             }),
         );

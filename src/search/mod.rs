@@ -9,6 +9,7 @@ mod lookup;
 mod order;
 pub mod plain;
 pub mod query;
+pub mod rank;
 pub mod snippet;
 pub mod synonyms;
 
@@ -46,6 +47,9 @@ pub const MAX_WINDOW: usize = 10_000;
 /// similar measures: the words that best describe a measure come early, and a
 /// record of a damaged file may be far longer than any measure.
 pub const MAX_SIMILAR_CHARS: usize = 10_000;
+
+/// Most query segmenters an engine keeps.
+const SEGMENTERS: usize = 1024;
 
 /// Order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -249,12 +253,17 @@ pub struct Engine {
     /// Source paths by [`file_id`], as records hold them.
     sources: std::collections::HashMap<u64, String>,
     qdict: QueryDict,
-    vocab: Vocabulary,
+    /// Segmenters made for query texts ([`QueryDict::jieba_for`]), kept by text.
+    segmenters: cache::Lru<String, Arc<jieba_rs::Jieba>>,
+    literals: literal::Literals,
     synonyms: Synonyms,
     /// Ties broken by (file, record number).
     order: Arc<order::TieBreak>,
     /// The `file` terms of the copies of reposted notices, left out of searches.
     copies: Vec<Term>,
+    /// Every file's agency and its short form as `--agency` compares them
+    /// ([`squash`]), with the file's term.
+    agencies: Vec<(String, String, Term)>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -321,6 +330,15 @@ fn exactly(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// `s` as `--agency` compares it: folded like queries (width, case, traditional
+/// characters), without spaces.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(crate::text::fold_char)
+        .collect()
+}
+
 fn first_str(doc: &TantivyDocument, f: tantivy::schema::Field) -> String {
     doc.get_first(f)
         .and_then(|v| v.as_str())
@@ -367,10 +385,22 @@ impl Engine {
             .map(|s| (file_id(s), s.clone()))
             .collect();
         let copies = manifest.copies().map(|k| fields.file_term(k)).collect();
+        let agencies = manifest
+            .files
+            .iter()
+            .map(|(source, e)| {
+                (
+                    squash(&e.agency),
+                    squash(&e.agency_short),
+                    fields.file_term(source),
+                )
+            })
+            .collect();
         Ok(Engine {
             copies,
+            agencies,
             order: Arc::new(order::TieBreak::new(fields, &manifest)),
-            vocab,
+            literals: literal::Literals::new(vocab),
             sources,
             dir: dir.to_path_buf(),
             reader,
@@ -378,8 +408,31 @@ impl Engine {
             fields,
             manifest,
             qdict,
+            segmenters: cache::Lru::new(SEGMENTERS, SEGMENTERS),
             synonyms: Synonyms::built_in(),
         })
+    }
+
+    /// A segmenter knowing the dictionary's words found in `text`, kept from an
+    /// earlier query of the same text if there was one.
+    fn jieba_for(&self, text: &str) -> Arc<jieba_rs::Jieba> {
+        let made: std::result::Result<_, std::convert::Infallible> =
+            self.segmenters.get_or_insert_with(&text.to_string(), || {
+                Ok((Arc::new(self.qdict.jieba_for(text)), 1))
+            });
+        match made {
+            Ok(j) => j,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Forgets what earlier searches kept (found documents, prepared literals,
+    /// segmenters), so that the next search runs as if never asked before: for
+    /// measuring.
+    pub fn forget_kept(&self) {
+        literal::clear_cache();
+        self.literals.clear();
+        self.segmenters.clear();
     }
 
     /// The manifest of the open index.
@@ -421,7 +474,7 @@ impl Engine {
         }
         if let Some(c) = &req.category {
             query::check_length("--category", "--category", c)?;
-            let q = literal_match(f.category, f, c, &self.vocab).ok_or_else(|| {
+            let q = literal_match(f.category, f, c, &self.literals).ok_or_else(|| {
                 Error::BadQuery(format!(
                     "筛选条件无可检索文字 (nothing searchable in --category {c:?})"
                 ))
@@ -482,45 +535,31 @@ impl Engine {
     /// the same folding as queries (width, case, traditional characters, spaces).
     /// Several agencies are separated by commas (`汕尾,怀化`): any of them.
     fn agency_filter(&self, text: &str) -> Result<Box<dyn Query>> {
-        let squash = |s: &str| -> String {
-            s.chars()
-                .filter(|c| !c.is_whitespace())
-                .map(crate::text::fold_char)
-                .collect()
-        };
         query::check_length("--agency", "--agency", text)?;
-        let needles: Vec<String> = text.split([',', '，']).map(squash).collect();
-        if needles
-            .iter()
-            .all(|n| !n.chars().any(crate::text::is_word_char))
-        {
+        let needles: Vec<String> = text
+            .split([',', '，'])
+            .map(squash)
+            .filter(|n| n.chars().any(crate::text::is_word_char))
+            .collect();
+        if needles.is_empty() {
             return Err(Error::BadQuery(format!(
                 "筛选条件无可检索文字 (nothing searchable in --agency {text:?})"
             )));
         }
-        let sources: Vec<(Occur, Box<dyn Query>)> = self
-            .manifest
-            .files
+        let files: Vec<Term> = self
+            .agencies
             .iter()
-            .filter(|(_, e)| {
-                let (agency, short) = (squash(&e.agency), squash(&e.agency_short));
-                needles.iter().any(|n| {
-                    n.chars().any(crate::text::is_word_char)
-                        && (agency.contains(n) || short.contains(n))
-                })
+            .filter(|(agency, short, _)| {
+                needles
+                    .iter()
+                    .any(|n| agency.contains(n.as_str()) || short.contains(n.as_str()))
             })
-            .map(|(source, _)| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    self.fields.file_term(source),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
+            .map(|(_, _, term)| term.clone())
             .collect();
-        Ok(if sources.is_empty() {
+        Ok(if files.is_empty() {
             query::nothing()
         } else {
-            Box::new(BooleanQuery::new(sources))
+            Box::new(TermSetQuery::new(files))
         })
     }
 
@@ -551,7 +590,7 @@ impl Engine {
         &self,
         terms: impl IntoIterator<Item = (&'t str, bool)>,
         expand: Option<&dyn query::Expand>,
-    ) -> (jieba_rs::Jieba, Vec<String>) {
+    ) -> (Arc<jieba_rs::Jieba>, Vec<String>) {
         let mut needles = Vec::new();
         let mut all = String::new();
         for (t, positive) in terms {
@@ -567,7 +606,7 @@ impl Engine {
                 needles.extend(alts);
             }
         }
-        (self.qdict.jieba_for(&all), needles)
+        (self.jieba_for(&all), needles)
     }
 
     /// The tantivy query for `expr` (all records without one) under the request's
@@ -591,7 +630,7 @@ impl Engine {
                     fields: &self.fields,
                     jieba: &jieba,
                     expand,
-                    vocab: &self.vocab,
+                    literals: &self.literals,
                 };
                 clauses.push((Occur::Must, b.build(e)?));
             }
@@ -606,7 +645,7 @@ impl Engine {
         let Some(words) = query::plain_words(&req.query)? else {
             return Ok(None);
         };
-        let jieba = self.qdict.jieba_for(&req.query);
+        let jieba = self.jieba_for(&req.query);
         let plan = plain::Plan::new(&words, &jieba);
         // Each word of a question is counted and matched: as many as a query may hold.
         let n = plan.words().len();
@@ -633,7 +672,7 @@ impl Engine {
             fields: &self.fields,
             jieba: &jieba,
             expand,
-            vocab: &self.vocab,
+            literals: &self.literals,
         };
         // How rare each word is: BM25's idf over the records holding it.
         let searcher = self.reader.searcher();
@@ -802,11 +841,10 @@ impl Engine {
                 let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     move |seg: &tantivy::SegmentReader| {
-                        let cols = order::Columns::of(seg);
-                        let keys = order.keys(seg);
+                        let ranks = order.ranks(seg);
                         move |doc: tantivy::DocId, score: Score| {
-                            let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
-                            (cols.weigh(doc, score), cols.date(doc), std::cmp::Reverse(k))
+                            let r = ranks.get(doc as usize).unwrap_or(&order::Rank::UNKNOWN);
+                            (r.weigh(score), r.date, std::cmp::Reverse(r.key))
                         }
                     },
                 );
@@ -817,11 +855,10 @@ impl Engine {
                 let order = Arc::clone(&self.order);
                 let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                     move |seg: &tantivy::SegmentReader| {
-                        let cols = order::Columns::of(seg);
-                        let keys = order.keys(seg);
+                        let ranks = order.ranks(seg);
                         move |doc: tantivy::DocId, score: Score| {
-                            let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
-                            (cols.date(doc), cols.weigh(doc, score), std::cmp::Reverse(k))
+                            let r = ranks.get(doc as usize).unwrap_or(&order::Rank::UNKNOWN);
+                            (r.date, r.weigh(score), std::cmp::Reverse(r.key))
                         }
                     },
                 );
@@ -998,7 +1035,7 @@ impl Engine {
             Some((end, _)) => &text[..end],
             None => text,
         };
-        let jieba = self.qdict.jieba_for(text);
+        let jieba = self.jieba_for(text);
         let mut tf: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
         for w in crate::segment::ranking_words(&jieba, text) {
             *tf.entry(w).or_default() += 1.0;
@@ -1048,9 +1085,9 @@ impl Engine {
         let want = limit.saturating_add(1).clamp(1, records.max(1));
         let order = Arc::clone(&self.order);
         let top = TopDocs::with_limit(want).tweak_score(move |seg: &tantivy::SegmentReader| {
-            let keys = order.keys(seg);
+            let ranks = order.ranks(seg);
             move |doc: tantivy::DocId, score: Score| {
-                let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
+                let k = ranks.get(doc as usize).map_or(u64::MAX, |r| r.key);
                 (score, std::cmp::Reverse(k))
             }
         });

@@ -19,10 +19,10 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::group::GroupQuery;
-use super::literal::{Literal, LiteralQuery};
+use super::literal::{LiteralQuery, Literals};
+use super::rank::RankQuery;
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
-use crate::index::vocab::Vocabulary;
 use crate::segment::{pattern, ranking_words};
 use crate::text::fold_width;
 
@@ -403,14 +403,10 @@ pub fn literal_match(
     field: Field,
     fields: &Fields,
     text: &str,
-    vocab: &Vocabulary,
+    literals: &Literals,
 ) -> Option<Box<dyn Query>> {
-    let lit = Literal::new(text, vocab)?;
-    Some(per_record(
-        field,
-        fields,
-        LiteralQuery::new(field, Arc::new(lit)),
-    ))
+    let lit = literals.get(text)?;
+    Some(per_record(field, fields, LiteralQuery::new(field, lit)))
 }
 
 /// `q` over `field`, matching every record the field's text belongs to: the problem
@@ -424,8 +420,8 @@ fn per_record(field: Field, fields: &Fields, q: impl Query) -> Box<dyn Query> {
     }
 }
 
-/// Clauses of a boolean query.
-type Clauses = Vec<(Occur, Box<dyn Query>)>;
+/// The BM25 clauses ranking the records a word matches.
+type Ranking = Vec<Box<dyn Query>>;
 
 /// Expands a word to the words users of this field treat as the same.
 pub trait Expand {
@@ -441,24 +437,27 @@ pub struct Builder<'a> {
     pub jieba: &'a jieba_rs::Jieba,
     /// Synonym expansion, if on.
     pub expand: Option<&'a dyn Expand>,
-    /// The index's words, for literal matching.
-    pub vocab: &'a Vocabulary,
+    /// The index's literals, for literal matching.
+    pub literals: &'a Literals,
 }
 
 impl Builder<'_> {
     /// The query matching records that hold `text` (or one of its synonyms), scored
-    /// by nothing in particular, and the BM25 scorers ranking them.
-    fn parts(&self, text: &str) -> Result<(Box<dyn Query>, Clauses)> {
+    /// by nothing in particular, and the BM25 clauses ranking them (summed by a
+    /// [`RankQuery`] over the matched records only).
+    fn parts(&self, text: &str) -> Result<(Box<dyn Query>, Ranking)> {
         let alts = match self.expand {
             Some(e) => e.alternatives(text),
             None => vec![text.to_string()],
         };
         let f = self.fields;
         let mut matchers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut scorers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut scorers: Ranking = Vec::new();
+        // A word shared by alternatives (整改 in 巡察整改 and 巡察反馈问题整改) ranks
+        // once: counted per alternative, it would weigh double and be scored twice.
+        let mut ranked: Vec<String> = Vec::new();
         for alt in &alts {
-            if let Some(lit) = Literal::new(alt, self.vocab) {
-                let lit = Arc::new(lit);
+            if let Some(lit) = self.literals.get(alt) {
                 for (field, boost) in [(f.text, 0.5), (f.problem, 1.0)] {
                     let q = Box::new(LiteralQuery::new(field, Arc::clone(&lit)));
                     matchers.push((
@@ -468,14 +467,18 @@ impl Builder<'_> {
                 }
             }
             for word in ranking_words(self.jieba, alt) {
+                if ranked.contains(&word) {
+                    continue;
+                }
                 for (field, boost) in [(f.text, 1.0), (f.problem, 2.0), (f.category, 0.5)] {
                     let q = TermQuery::new(
                         Term::from_field_text(field, &word),
                         IndexRecordOption::WithFreqs,
                     );
                     let q = BoostQuery::new(Box::new(q), boost);
-                    scorers.push((Occur::Should, per_record(field, f, q)));
+                    scorers.push(per_record(field, f, q));
                 }
+                ranked.push(word);
             }
         }
         if matchers.is_empty() {
@@ -489,7 +492,9 @@ impl Builder<'_> {
     fn term(&self, text: &str) -> Result<Box<dyn Query>> {
         let (matcher, scorers) = self.parts(text)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matcher)];
-        clauses.extend(scorers);
+        if !scorers.is_empty() {
+            clauses.push((Occur::Should, Box::new(RankQuery::new(scorers))));
+        }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
@@ -515,7 +520,7 @@ impl Builder<'_> {
             let (matcher, scorers) = self.parts(word)?;
             let held: Box<dyn Query> = Box::new(ConstScoreQuery::new(matcher, floor + weight));
             let rank: Box<dyn Query> =
-                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(scorers)), 0.01));
+                Box::new(BoostQuery::new(Box::new(RankQuery::new(scorers)), 0.01));
             let q = BooleanQuery::new(vec![(Occur::Must, held), (Occur::Should, rank)]);
             clauses.push((Occur::Should, Box::new(q)));
         }
