@@ -12,6 +12,7 @@ pub mod query;
 pub mod rank;
 pub mod snippet;
 pub mod synonyms;
+pub mod turns;
 
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -257,6 +258,8 @@ pub struct Engine {
     segmenters: cache::Lru<String, Arc<jieba_rs::Jieba>>,
     literals: literal::Literals,
     synonyms: Synonyms,
+    /// Searches run in turns, as many at once as there are cores ([`turns`]).
+    turns: turns::Turns,
     /// Ties broken by (file, record number).
     order: Arc<order::TieBreak>,
     /// The `file` terms of the copies of reposted notices, left out of searches.
@@ -410,6 +413,7 @@ impl Engine {
             qdict,
             segmenters: cache::Lru::new(SEGMENTERS, SEGMENTERS),
             synonyms: Synonyms::built_in(),
+            turns: turns::Turns::per_core(),
         })
     }
 
@@ -766,6 +770,7 @@ impl Engine {
     /// holding most of its words; the results say which words were left out, which
     /// were searched, and whether no record holds every one (a partial answer).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let _turn = self.turns.enter();
         if let Some(plan) = self.plan(req)? {
             let words = plan.words();
             if !words.is_empty() {
@@ -1029,6 +1034,7 @@ impl Engine {
         exclude_id: Option<&str>,
         limit: usize,
     ) -> Result<SearchResults> {
+        let _turn = self.turns.enter();
         let searcher = self.reader.searcher();
         let limit = limit.min(MAX_WINDOW);
         let text = match text.char_indices().nth(MAX_SIMILAR_CHARS) {
