@@ -26,13 +26,64 @@ const STATUSES: usize = 10;
 const LEVELS: usize = 5;
 
 /// Collects the [`Facets`] of the matching records.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FacetCollector;
+#[derive(Debug, Clone)]
+pub struct FacetCollector {
+    space: Arc<FacetSpace>,
+}
 
 impl FacetCollector {
-    /// A collector of facets.
-    pub fn new() -> Self {
-        FacetCollector
+    /// A collector of facets over the segments of `space`.
+    pub fn new(space: Arc<FacetSpace>) -> Self {
+        FacetCollector { space }
+    }
+}
+
+/// The number of each place of a segment's values, for each facet.
+type Numbers = [Vec<u32>; 4];
+
+/// No facet value: not counted.
+const NONE: u32 = u32::MAX;
+
+/// The facet values of every segment of one searcher, numbered together, so that
+/// segments count into the same arrays and no value is turned into text but the
+/// ones shown.
+#[derive(Debug)]
+pub struct FacetSpace {
+    /// Each facet's values, by number.
+    names: [Vec<Arc<str>>; 4],
+    /// For each segment, its table and the number of each facet's place in it
+    /// ([`NONE`] for a place not counted).
+    segments: HashMap<SegmentId, (Arc<FacetTable>, Arc<Numbers>)>,
+}
+
+impl FacetSpace {
+    /// Numbers the values of the segments of `searcher`.
+    pub fn of(searcher: &tantivy::Searcher) -> tantivy::Result<FacetSpace> {
+        let mut names: [Vec<Arc<str>>; 4] = Default::default();
+        let mut numbers: [HashMap<Arc<str>, u32>; 4] = Default::default();
+        let mut segments = HashMap::new();
+        for reader in searcher.segment_readers() {
+            let t = table(reader)?;
+            let places: [Vec<u32>; 4] = std::array::from_fn(|i| {
+                t.names[i]
+                    .iter()
+                    .enumerate()
+                    .map(|(place, name)| {
+                        // Records without an agency count under ""; without a status,
+                        // level or year not at all.
+                        if place == 0 && i != 0 {
+                            return NONE;
+                        }
+                        *numbers[i].entry(Arc::clone(name)).or_insert_with(|| {
+                            names[i].push(Arc::clone(name));
+                            (names[i].len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            });
+            segments.insert(reader.segment_id(), (t, Arc::new(places)));
+        }
+        Ok(FacetSpace { names, segments })
     }
 }
 
@@ -47,9 +98,10 @@ const BITS: [u32; 4] = [24, 12, 12, 16];
 /// The facet values of every record of one segment, each record's as one code:
 /// the place of its agency, status, level and year among the segment's values,
 /// [`BITS`] bits each, 0 for none.
+#[derive(Debug)]
 struct FacetTable {
     /// The values, by place (place 0 is none), of each facet; the years as text.
-    names: [Vec<String>; 4],
+    names: [Vec<Arc<str>>; 4],
     /// The code of each record, by doc id.
     codes: Vec<u64>,
 }
@@ -72,12 +124,12 @@ impl FacetTable {
     /// one of each); a record past the end of a column (a damaged file) has none.
     fn read(reader: &SegmentReader) -> tantivy::Result<FacetTable> {
         let max_doc = reader.max_doc();
-        let mut names: [Vec<String>; 4] = Default::default();
+        let mut names: [Vec<Arc<str>>; 4] = Default::default();
         let mut codes = vec![0u64; max_doc as usize];
         let mut shift = 0;
         for (i, field) in ["agency_short", "status", "level"].into_iter().enumerate() {
             let Some(column) = reader.fast_fields().str(field)? else {
-                names[i].push(String::new());
+                names[i].push("".into());
                 shift += BITS[i];
                 continue;
             };
@@ -85,7 +137,7 @@ impl FacetTable {
             let ords = column.ords();
             let rows = ords.num_docs().min(max_doc);
             let mut place: Vec<u64> = vec![0; column.num_terms()];
-            names[i].push(String::new());
+            names[i].push("".into());
             for doc in 0..rows {
                 let Some(ord) = ords.first(doc) else {
                     continue;
@@ -99,13 +151,13 @@ impl FacetTable {
                         continue;
                     }
                     *p = names[i].len() as u64;
-                    names[i].push(term);
+                    names[i].push(term.into());
                 }
                 codes[doc as usize] |= *p << shift;
             }
             shift += BITS[i];
         }
-        names[3].push(String::new());
+        names[3].push("".into());
         if let Some(date) = reader.fast_fields().column_opt::<u64>("date")? {
             let mut places: HashMap<u64, u64> = HashMap::new();
             let mut last = (u64::MAX, 0);
@@ -116,7 +168,11 @@ impl FacetTable {
                 let y = d / 10_000;
                 if y != last.0 {
                     let p = *places.entry(y).or_insert_with(|| {
-                        names[3].push(if y == 0 { String::new() } else { y.to_string() });
+                        names[3].push(if y == 0 {
+                            "".into()
+                        } else {
+                            y.to_string().into()
+                        });
                         (names[3].len() - 1) as u64
                     });
                     last = (y, p);
@@ -136,19 +192,18 @@ impl FacetTable {
     }
 }
 
-/// What one segment counted.
+/// What one segment counted: records by number of each facet's value.
 #[derive(Debug, Default)]
 pub struct SegmentFacets {
-    agency: HashMap<String, u64>,
-    status: HashMap<String, u64>,
-    level: HashMap<String, u64>,
-    year: HashMap<String, u64>,
+    counts: [Vec<u64>; 4],
 }
 
 /// Counts one segment's matches.
 pub struct FacetSegmentCollector {
     table: Arc<FacetTable>,
-    /// Records by place of each facet's value.
+    /// The number of each place of each facet ([`FacetSpace`]).
+    places: Arc<Numbers>,
+    /// Records by number of each facet's value.
     counts: [Vec<u64>; 4],
 }
 
@@ -161,48 +216,42 @@ impl SegmentCollector for FacetSegmentCollector {
             return;
         };
         let mut shift = 0;
-        for (counts, bits) in self.counts.iter_mut().zip(BITS) {
+        for ((counts, places), bits) in self.counts.iter_mut().zip(self.places.iter()).zip(BITS) {
             let place = ((code >> shift) & ((1 << bits) - 1)) as usize;
-            if let Some(n) = counts.get_mut(place) {
-                *n += 1;
+            if let Some(&n) = places.get(place) {
+                if let Some(c) = counts.get_mut(n as usize) {
+                    *c += 1;
+                }
             }
             shift += bits;
         }
     }
 
     fn harvest(self) -> SegmentFacets {
-        let by_name = |i: usize, with_none: bool| -> HashMap<String, u64> {
-            let mut out = HashMap::new();
-            for (place, (&n, name)) in self.counts[i].iter().zip(&self.table.names[i]).enumerate() {
-                if n > 0 && (place > 0 || with_none) {
-                    *out.entry(name.clone()).or_insert(0) += n;
-                }
-            }
-            out
-        };
-        // Records without an agency count under "", without a status or level not
-        // at all; years are counted for every dated record (an unknown date is 0).
         SegmentFacets {
-            agency: by_name(0, true),
-            status: by_name(1, false),
-            level: by_name(2, false),
-            year: by_name(3, false),
+            counts: self.counts,
         }
     }
 }
 
-/// Counts by key, most first (ties by key), at most `size`.
-fn top(counts: HashMap<String, u64>, size: usize) -> FacetCounts {
-    let mut v: FacetCounts = counts.into_iter().collect();
-    v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.truncate(size);
-    v
-}
-
-fn add<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<K, u64>) {
-    for (k, n) in from {
-        *into.entry(k).or_insert(0) += n;
+/// Counts by value, most first (ties by value), at most `size`.
+fn top(names: &[Arc<str>], counts: &[u64], size: usize) -> FacetCounts {
+    let mut v: Vec<(&Arc<str>, u64)> = names
+        .iter()
+        .zip(counts)
+        .filter(|(_, &n)| n > 0)
+        .map(|(name, &n)| (name, n))
+        .collect();
+    let order =
+        |a: &(&Arc<str>, u64), b: &(&Arc<str>, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    if v.len() > size {
+        v.select_nth_unstable_by(size, order);
+        v.truncate(size);
     }
+    v.sort_unstable_by(order);
+    v.into_iter()
+        .map(|(name, n)| (name.to_string(), n))
+        .collect()
 }
 
 impl Collector for FacetCollector {
@@ -214,9 +263,20 @@ impl Collector for FacetCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
-        let table = table(reader)?;
-        let counts = std::array::from_fn(|i| vec![0; table.names[i].len()]);
-        Ok(FacetSegmentCollector { table, counts })
+        let (table, places) = match self.space.segments.get(&reader.segment_id()) {
+            Some((t, p)) => (Arc::clone(t), Arc::clone(p)),
+            None => {
+                return Err(tantivy::TantivyError::InternalError(
+                    "分面编号缺少此段 (a segment the facet numbering does not know)".into(),
+                ))
+            }
+        };
+        let counts = std::array::from_fn(|i| vec![0; self.space.names[i].len()]);
+        Ok(FacetSegmentCollector {
+            table,
+            places,
+            counts,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -224,23 +284,27 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFacets>) -> tantivy::Result<Facets> {
-        let mut all = SegmentFacets::default();
+        let mut all: [Vec<u64>; 4] = std::array::from_fn(|i| vec![0; self.space.names[i].len()]);
         for f in fruits {
-            add(&mut all.agency, f.agency);
-            add(&mut all.status, f.status);
-            add(&mut all.level, f.level);
-            add(&mut all.year, f.year);
+            for (into, from) in all.iter_mut().zip(f.counts) {
+                for (a, b) in into.iter_mut().zip(from) {
+                    *a += b;
+                }
+            }
         }
-        let mut years: Vec<(u64, (String, u64))> = all
-            .year
-            .into_iter()
-            .map(|(y, n)| (y.parse().unwrap_or(0), (y, n)))
+        let names = &self.space.names;
+        // Years newest first (an unknown year last).
+        let mut years: Vec<(u64, (String, u64))> = names[3]
+            .iter()
+            .zip(&all[3])
+            .filter(|(_, &n)| n > 0)
+            .map(|(y, &n)| (y.parse().unwrap_or(0), (y.to_string(), n)))
             .collect();
         years.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
         Ok(Facets {
-            agency: top(all.agency, AGENCIES),
-            status: top(all.status, STATUSES),
-            level: top(all.level, LEVELS),
+            agency: top(&names[0], &all[0], AGENCIES),
+            status: top(&names[1], &all[1], STATUSES),
+            level: top(&names[2], &all[2], LEVELS),
             year: years.into_iter().map(|(_, e)| e).collect(),
         })
     }

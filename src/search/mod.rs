@@ -4,6 +4,7 @@
 mod cache;
 pub mod facets;
 pub mod group;
+pub mod kept;
 pub mod literal;
 mod lookup;
 mod order;
@@ -26,7 +27,7 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Score, Searcher, TantivyDocument, Term};
 
-use self::facets::FacetCollector;
+use self::facets::{FacetCollector, FacetSpace};
 use self::query::{literal_match, Builder, Expr};
 use self::synonyms::Synonyms;
 use crate::error::{Error, Result};
@@ -258,6 +259,9 @@ pub struct Engine {
     segmenters: cache::Lru<String, Arc<jieba_rs::Jieba>>,
     literals: literal::Literals,
     synonyms: Synonyms,
+    /// The facet values of the searcher's segments, numbered together (made on
+    /// the first search asking for facets), with the searcher generation.
+    facet_space: std::sync::Mutex<Option<(u64, Arc<FacetSpace>)>>,
     /// Searches run in turns, as many at once as there are cores ([`turns`]).
     turns: turns::Turns,
     /// Ties broken by (file, record number).
@@ -414,6 +418,7 @@ impl Engine {
             segmenters: cache::Lru::new(SEGMENTERS, SEGMENTERS),
             synonyms: Synonyms::built_in(),
             turns: turns::Turns::per_core(),
+            facet_space: std::sync::Mutex::new(None),
         })
     }
 
@@ -430,11 +435,29 @@ impl Engine {
         }
     }
 
+    /// The facet values of `searcher`'s segments, numbered together.
+    fn facet_space(&self, searcher: &Searcher) -> Result<Arc<FacetSpace>> {
+        let generation = searcher.generation().generation_id();
+        let mut kept = match self.facet_space.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((g, space)) = kept.as_ref() {
+            if *g == generation {
+                return Ok(Arc::clone(space));
+            }
+        }
+        let space = Arc::new(FacetSpace::of(searcher)?);
+        *kept = Some((generation, Arc::clone(&space)));
+        Ok(space)
+    }
+
     /// Forgets what earlier searches kept (found documents, prepared literals,
     /// segmenters), so that the next search runs as if never asked before: for
     /// measuring.
     pub fn forget_kept(&self) {
         literal::clear_cache();
+        kept::clear_cache();
         self.literals.clear();
         self.segmenters.clear();
     }
@@ -809,7 +832,10 @@ impl Engine {
     fn run(&self, req: &SearchRequest, q: &dyn Query, needles: &[String]) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         // Facets are counted in the same pass over the matches as the hits.
-        let facets = req.facets.then(FacetCollector::new);
+        let facets = match req.facets {
+            true => Some(FacetCollector::new(self.facet_space(&searcher)?)),
+            false => None,
+        };
         if req.offset >= MAX_WINDOW {
             // Past the window only a page with no hits on it is answered.
             let (total, facets) = searcher.search(q, &(Count, facets))?;
@@ -839,38 +865,14 @@ impl Engine {
         } else {
             req.sort
         };
-        let (addrs, total, facets): (Vec<(f32, DocAddress)>, usize, Option<Facets>) = match sort {
-            Sort::Relevance => {
-                // Best match first (a paragraph's score weighed down), then the
-                // newest notice, then (file, record number).
-                let order = Arc::clone(&self.order);
-                let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
-                    move |seg: &tantivy::SegmentReader| {
-                        let ranks = order.ranks(seg);
-                        move |doc: tantivy::DocId, score: Score| {
-                            let r = ranks.get(doc as usize).unwrap_or(&order::Rank::UNKNOWN);
-                            (r.weigh(score), r.date, std::cmp::Reverse(r.key))
-                        }
-                    },
-                );
-                let (v, n, f) = searcher.search(q, &(top, Count, facets))?;
-                (v.into_iter().map(|((s, _, _), a)| (s, a)).collect(), n, f)
-            }
-            Sort::Date => {
-                let order = Arc::clone(&self.order);
-                let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
-                    move |seg: &tantivy::SegmentReader| {
-                        let ranks = order.ranks(seg);
-                        move |doc: tantivy::DocId, score: Score| {
-                            let r = ranks.get(doc as usize).unwrap_or(&order::Rank::UNKNOWN);
-                            (r.date, r.weigh(score), std::cmp::Reverse(r.key))
-                        }
-                    },
-                );
-                let (v, n, f) = searcher.search(q, &(top, Count, facets))?;
-                (v.into_iter().map(|((_, s, _), a)| (s, a)).collect(), n, f)
-            }
+        // Best match first (a paragraph's score weighed down), then the newest
+        // notice, then (file, record number); or by date first.
+        let by = match sort {
+            Sort::Relevance => order::By::Score,
+            Sort::Date => order::By::Date,
         };
+        let top = order::TopHits::new(Arc::clone(&self.order), by, offset, limit);
+        let (addrs, total, facets) = searcher.search(q, &(top, Count, facets))?;
         let mut hits = Vec::with_capacity(addrs.len());
         // `--limit 0` asks for the count only.
         for (score, addr) in addrs.into_iter().take(shown) {

@@ -152,3 +152,178 @@ impl TieBreak {
 /// What a paragraph's score is multiplied by: for the same match a measure ranks
 /// above a preamble, plan or heading paragraph.
 pub const PARAGRAPH_WEIGHT: f32 = 0.75;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum By {
+    /// Weighed score, then date (newest first), then tie-break key.
+    Score,
+    /// Date (newest first), then weighed score, then tie-break key.
+    Date,
+}
+
+/// A hit's place: greater is better. `first` and `then` are the weighed score
+/// (as [`ordered`]) and the date, in the order [`By`] says.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    first: u64,
+    then: u64,
+    key: u64,
+    doc: DocId,
+    /// The weighed score.
+    score: f32,
+}
+
+/// `f` as an integer in the same order (scores are finite; any order of NaNs will do).
+fn ordered(f: f32) -> u64 {
+    let b = f.to_bits();
+    u64::from(if b >> 31 == 1 { !b } else { b | 1 << 31 })
+}
+
+impl Ord for Place {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.first, self.then)
+            .cmp(&(other.first, other.then))
+            // A smaller key, then a smaller doc id, is better.
+            .then(other.key.cmp(&self.key))
+            .then(other.doc.cmp(&self.doc))
+    }
+}
+
+impl PartialOrd for Place {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Place {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Place {}
+
+/// The best `offset + limit` hits in [`By`] order, then the `limit` after the
+/// first `offset`, each with its weighed score.
+///
+/// By score, a match scoring below the worst hit kept so far cannot enter (the
+/// weighed score is at most the score), so its rank is not even read: for a
+/// frequent word, most of its matches.
+pub(crate) struct TopHits {
+    order: Arc<TieBreak>,
+    by: By,
+    offset: usize,
+    limit: usize,
+}
+
+impl TopHits {
+    pub(crate) fn new(order: Arc<TieBreak>, by: By, offset: usize, limit: usize) -> Self {
+        TopHits {
+            order,
+            by,
+            offset,
+            limit,
+        }
+    }
+}
+
+/// One segment's best hits.
+pub(crate) struct SegmentTopHits {
+    ranks: Arc<[Rank]>,
+    by: By,
+    want: usize,
+    segment: tantivy::SegmentOrdinal,
+    /// The worst kept on top.
+    kept: std::collections::BinaryHeap<std::cmp::Reverse<Place>>,
+    /// Score below which a match cannot enter (by score, once `want` are kept).
+    floor: f32,
+}
+
+impl tantivy::collector::SegmentCollector for SegmentTopHits {
+    type Fruit = Vec<(Place, tantivy::SegmentOrdinal)>;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: tantivy::Score) {
+        if score < self.floor {
+            return;
+        }
+        let r = self.ranks.get(doc as usize).unwrap_or(&Rank::UNKNOWN);
+        let weighed = r.weigh(score);
+        let (first, then) = match self.by {
+            By::Score => (ordered(weighed), u64::from(r.date)),
+            By::Date => (u64::from(r.date), ordered(weighed)),
+        };
+        let place = Place {
+            first,
+            then,
+            key: r.key,
+            doc,
+            score: weighed,
+        };
+        if self.kept.len() < self.want {
+            self.kept.push(std::cmp::Reverse(place));
+        } else if let Some(mut worst) = self.kept.peek_mut() {
+            if place > worst.0 {
+                *worst = std::cmp::Reverse(place);
+            }
+        }
+        if self.by == By::Score && self.kept.len() >= self.want {
+            if let Some(worst) = self.kept.peek() {
+                self.floor = worst.0.score;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        self.kept
+            .into_iter()
+            .map(|std::cmp::Reverse(p)| (p, segment))
+            .collect()
+    }
+}
+
+impl tantivy::collector::Collector for TopHits {
+    type Fruit = Vec<(f32, tantivy::DocAddress)>;
+    type Child = SegmentTopHits;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTopHits> {
+        let want = self.offset.saturating_add(self.limit).max(1);
+        Ok(SegmentTopHits {
+            ranks: self.order.ranks(reader),
+            by: self.by,
+            want,
+            segment,
+            kept: std::collections::BinaryHeap::with_capacity(want.min(1 << 14) + 1),
+            floor: f32::NEG_INFINITY,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(Place, tantivy::SegmentOrdinal)>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<(Place, tantivy::SegmentOrdinal)> = fruits.into_iter().flatten().collect();
+        // Best first; equal places (only documents of unknown files) by address.
+        all.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then(a.0.doc.cmp(&b.0.doc))
+        });
+        Ok(all
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .map(|(p, segment)| (p.score, tantivy::DocAddress::new(segment, p.doc)))
+            .collect())
+    }
+}

@@ -19,6 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::group::GroupQuery;
+use super::kept::KeptQuery;
 use super::literal::{LiteralQuery, Literals};
 use super::rank::RankQuery;
 use crate::error::{Error, Result};
@@ -470,14 +471,23 @@ impl Builder<'_> {
                 if ranked.contains(&word) {
                     continue;
                 }
+                // The word's clauses, summed once per segment and kept ([`KeptQuery`]).
+                let mut key = String::new();
+                let mut clauses = Vec::new();
                 for (field, boost) in [(f.text, 1.0), (f.problem, 2.0), (f.category, 0.5)] {
                     let q = TermQuery::new(
                         Term::from_field_text(field, &word),
                         IndexRecordOption::WithFreqs,
                     );
                     let q = BoostQuery::new(Box::new(q), boost);
-                    scorers.push(per_record(field, f, q));
+                    clauses.push(per_record(field, f, q));
+                    key.push_str(&format!("{}×{boost} ", field.field_id()));
                 }
+                key.push_str(&word);
+                scorers.push(Box::new(KeptQuery::new(
+                    Box::new(RankQuery::new(clauses)),
+                    key,
+                )));
                 ranked.push(word);
             }
         }

@@ -63,6 +63,11 @@ impl Weight for RankWeight {
                 scorers.push(s);
             }
         }
+        if scorers.len() == 1 {
+            if let Some(only) = scorers.pop() {
+                return Ok(only);
+            }
+        }
         let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
         Ok(Box::new(RankScorer { scorers, doc }))
     }
