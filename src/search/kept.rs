@@ -7,6 +7,11 @@
 //! each clause's `(doc, score)` list per segment, and a later query holding the
 //! same word (as written, with other words, with other filters) reads the list.
 //!
+//! A list is kept from the second time its clause is asked for in a segment (as
+//! Lucene's query cache waits for a filter to be used again): making it reads every
+//! posting of the word, more than one query needs when it is asked only once
+//! (while typing, most prefixes are).
+//!
 //! An entry's key holds the segment id and a fingerprint of every segment of the
 //! searcher with its live record count (BM25 reads them); an index no longer open
 //! just leaves its entries unused until they age out ([`super::cache`]).
@@ -24,6 +29,8 @@ use super::cache::Lru;
 const KEPT_PAIRS: usize = 4 << 20;
 /// Most entries kept.
 const KEPT_ENTRIES: usize = 8192;
+/// Most clauses remembered as asked for once.
+const SEEN_ENTRIES: usize = 16384;
 
 /// `inner`'s scored documents, kept per segment under `key` (which must name
 /// `inner` and nothing else: the field, word and boost).
@@ -67,9 +74,17 @@ fn kept() -> &'static Lru<Key, Pairs> {
     CACHE.get_or_init(|| Lru::new(KEPT_PAIRS, KEPT_ENTRIES))
 }
 
-/// Forgets every kept list (for measuring queries never asked before).
+/// Clauses asked for once, not kept yet.
+fn seen() -> &'static Lru<Key, ()> {
+    static SEEN: OnceLock<Lru<Key, ()>> = OnceLock::new();
+    SEEN.get_or_init(|| Lru::new(SEEN_ENTRIES, SEEN_ENTRIES))
+}
+
+/// Forgets every kept list, and which clauses were asked for (for measuring
+/// queries never asked before).
 pub fn clear_cache() {
     kept().clear();
+    seen().clear();
 }
 
 /// The segments of `searcher` and their live record counts: what BM25's statistics
@@ -111,34 +126,43 @@ struct KeptWeight {
 }
 
 impl KeptWeight {
-    fn pairs(&self, reader: &SegmentReader) -> tantivy::Result<Pairs> {
+    /// The kept list of `reader`'s segment; `None` the first time it is asked for.
+    fn pairs(&self, reader: &SegmentReader) -> tantivy::Result<Option<Pairs>> {
         let key = Key {
             segment: reader.segment_id(),
             searcher: self.searcher,
             query: Arc::clone(&self.key),
         };
-        kept().get_or_insert_with(&key, || {
-            let mut scorer = self.inner.scorer(reader, 1.0)?;
-            let mut pairs = Vec::new();
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                pairs.push((doc, scorer.score()));
-                doc = scorer.advance();
-            }
-            let pairs: Pairs = pairs.into();
-            let weight = pairs.len().max(1);
-            Ok((pairs, weight))
-        })
+        if let Some(pairs) = kept().get(&key) {
+            return Ok(Some(pairs));
+        }
+        if seen().get(&key).is_none() {
+            seen().insert(key, (), 1);
+            return Ok(None);
+        }
+        let mut scorer = self.inner.scorer(reader, 1.0)?;
+        let mut pairs = Vec::new();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            pairs.push((doc, scorer.score()));
+            doc = scorer.advance();
+        }
+        let pairs: Pairs = pairs.into();
+        kept().insert(key, Arc::clone(&pairs), pairs.len().max(1));
+        Ok(Some(pairs))
     }
 }
 
 impl Weight for KeptWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(Box::new(KeptScorer {
-            pairs: self.pairs(reader)?,
-            at: 0,
-            boost,
-        }))
+        Ok(match self.pairs(reader)? {
+            Some(pairs) => Box::new(KeptScorer {
+                pairs,
+                at: 0,
+                boost,
+            }),
+            None => self.inner.scorer(reader, boost)?,
+        })
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -232,7 +256,8 @@ mod tests {
         assert_eq!(want.len(), 1287);
         let key = format!("test-{}", std::process::id());
         let kept = || KeptQuery::new(Box::new(BoostQuery::new(term("乙"), 2.0)), key.as_str());
-        for _ in 0..2 {
+        // Asked for once (not kept), then kept, then read from the kept list.
+        for _ in 0..3 {
             assert_eq!(searcher.search(&kept(), &top)?, want);
         }
         // Under another boost, as the optional part of a query.
