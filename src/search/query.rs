@@ -424,6 +424,17 @@ fn per_record(field: Field, fields: &Fields, q: impl Query) -> Box<dyn Query> {
 /// The BM25 clauses ranking the records a word matches.
 type Ranking = Vec<Box<dyn Query>>;
 
+/// What a word of a query is made of.
+struct Parts {
+    /// Matches the records holding the word or a synonym (scored by nothing in
+    /// particular).
+    matcher: Box<dyn Query>,
+    /// Ranks them.
+    ranking: Ranking,
+    /// The word and its synonyms: what names the query.
+    key: String,
+}
+
 /// Expands a word to the words users of this field treat as the same.
 pub trait Expand {
     /// The word itself first, then its alternatives.
@@ -446,7 +457,7 @@ impl Builder<'_> {
     /// The query matching records that hold `text` (or one of its synonyms), scored
     /// by nothing in particular, and the BM25 clauses ranking them (summed by a
     /// [`RankQuery`] over the matched records only).
-    fn parts(&self, text: &str) -> Result<(Box<dyn Query>, Ranking)> {
+    fn parts(&self, text: &str) -> Result<Parts> {
         let alts = match self.expand {
             Some(e) => e.alternatives(text),
             None => vec![text.to_string()],
@@ -496,22 +507,40 @@ impl Builder<'_> {
                 "“{text}” 中没有可检索的文字 (nothing searchable in “{text}”)"
             )));
         }
-        Ok((Box::new(BooleanQuery::new(matchers)), scorers))
+        // The alternatives decide the whole query (fields and boosts are fixed).
+        let key = alts.join("\t");
+        Ok(Parts {
+            matcher: Box::new(KeptQuery::new(
+                Box::new(BooleanQuery::new(matchers)),
+                format!("match\t{key}"),
+            )),
+            ranking: scorers,
+            key,
+        })
     }
 
+    /// A word: the records it matches, ranked; kept whole per segment once asked
+    /// for again ([`KeptQuery`]), so a frequent word asked again is one list.
     fn term(&self, text: &str) -> Result<Box<dyn Query>> {
-        let (matcher, scorers) = self.parts(text)?;
+        let Parts {
+            matcher,
+            ranking,
+            key,
+        } = self.parts(text)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matcher)];
-        if !scorers.is_empty() {
-            clauses.push((Occur::Should, Box::new(RankQuery::new(scorers))));
+        if !ranking.is_empty() {
+            clauses.push((Occur::Should, Box::new(RankQuery::new(ranking))));
         }
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        Ok(Box::new(KeptQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            format!("term\t{key}"),
+        )))
     }
 
     /// The query matching the records that hold `word` (or one of its synonyms),
     /// without ranking: to count them.
     pub fn matcher(&self, word: &str) -> Result<Box<dyn Query>> {
-        Ok(self.parts(word)?.0)
+        Ok(self.parts(word)?.matcher)
     }
 
     /// Records holding at least `min` of `words`, each given with its weight (how
@@ -527,10 +556,12 @@ impl Builder<'_> {
     ) -> Result<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (word, weight) in words {
-            let (matcher, scorers) = self.parts(word)?;
+            let Parts {
+                matcher, ranking, ..
+            } = self.parts(word)?;
             let held: Box<dyn Query> = Box::new(ConstScoreQuery::new(matcher, floor + weight));
             let rank: Box<dyn Query> =
-                Box::new(BoostQuery::new(Box::new(RankQuery::new(scorers)), 0.01));
+                Box::new(BoostQuery::new(Box::new(RankQuery::new(ranking)), 0.01));
             let q = BooleanQuery::new(vec![(Occur::Must, held), (Occur::Should, rank)]);
             clauses.push((Occur::Should, Box::new(q)));
         }

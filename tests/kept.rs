@@ -1,0 +1,118 @@
+//! Asking again gives the same answer. A search keeps what it prepared and found
+//! (literals, words' scored documents, whole words once asked for a second time:
+//! `search::kept`); the first, second and third time a request is asked, and after
+//! everything kept is forgotten, its total, facets, hits, their order and scores
+//! are the same, on the seeds and on a generated corpus of several segments.
+
+mod common;
+
+use zhenggai::notice::Status;
+use zhenggai::search::{Engine, SearchRequest, SearchResults, Sort};
+
+fn requests() -> Vec<SearchRequest> {
+    let q = |s: &str| {
+        let mut r = SearchRequest::new(s);
+        r.facets = true;
+        r
+    };
+    let mut out: Vec<SearchRequest> = [
+        "医共体",
+        "整改",
+        "巡察整改",
+        "公车 OR 公务用车",
+        "医共体 -医联体",
+        "\"家庭医生签约\"",
+        "医共体建设",
+        "怎么整改医共体的问题",
+        "哪些单位整改了公务用车问题",
+        "(医保 OR 医疗) 基金",
+    ]
+    .into_iter()
+    .map(q)
+    .collect();
+    let mut r = q("医共体");
+    r.status = vec![Status::Completed];
+    out.push(r);
+    let mut r = q("整改");
+    r.sort = Sort::Date;
+    r.offset = 10;
+    r.limit = 20;
+    out.push(r);
+    let mut r = q("整改");
+    r.level = Some("县".into());
+    r.offset = 5;
+    out.push(r);
+    let mut r = q("医院");
+    r.exact = true;
+    out.push(r);
+    out
+}
+
+/// What must not change between two askings: scores to a millionth (a kept list
+/// is scaled by its boost after summing, not before).
+fn same(a: &SearchResults, b: &SearchResults, what: &str) {
+    assert_eq!(a.total, b.total, "{what}: total");
+    let facets = |r: &SearchResults| serde_json::to_value(&r.facets).expect("json");
+    assert_eq!(facets(a), facets(b), "{what}: facets");
+    assert_eq!(a.partial, b.partial, "{what}: partial");
+    let ids = |r: &SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(a), ids(b), "{what}: hits");
+    for (x, y) in a.hits.iter().zip(&b.hits) {
+        assert!(
+            (x.score - y.score).abs() <= 1e-6 * x.score.abs().max(1.0),
+            "{what}: {} scored {} then {}",
+            x.id,
+            x.score,
+            y.score
+        );
+    }
+}
+
+fn check(engine: &Engine) {
+    let mut found = 0;
+    for req in requests() {
+        let what = format!("{:?}", req.query);
+        let first = engine.search(&req).expect("search");
+        found += usize::from(first.total > 0);
+        for time in ["second", "third", "fourth"] {
+            let again = engine.search(&req).expect("search");
+            same(&first, &again, &format!("{what}, {time} time"));
+        }
+        engine.forget_kept();
+        let anew = engine.search(&req).expect("search");
+        same(&first, &anew, &format!("{what}, after forgetting"));
+    }
+    // The requests find something: the comparisons compare hits.
+    assert!(found >= 10, "only {found} requests found anything");
+}
+
+#[test]
+fn asking_again_gives_the_same_answer_on_the_seeds() {
+    let dir = common::build_index(&common::seeds());
+    check(&Engine::open(dir.path()).expect("opens"));
+}
+
+#[test]
+fn asking_again_gives_the_same_answer_on_a_generated_corpus() {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    zhenggai::generate::generate_corpus(
+        corpus.path(),
+        zhenggai::generate::GenerateOptions {
+            seed: 11,
+            target_bytes: 3_000_000,
+            ..Default::default()
+        },
+    )
+    .expect("generates");
+    let dir = common::build_index(corpus.path());
+    let engine = Engine::open(dir.path()).expect("opens");
+    assert!(
+        engine
+            .index()
+            .searchable_segment_ids()
+            .expect("segments")
+            .len()
+            > 1
+    );
+    check(&engine);
+}
