@@ -45,6 +45,18 @@ fn requests() -> Vec<SearchRequest> {
     let mut r = q("医院");
     r.exact = true;
     out.push(r);
+    let mut r = q("医共体");
+    r.agency = Some("卫生健康,怀化".into());
+    r.since = Some("2020".into());
+    out.push(r);
+    let mut r = q("");
+    r.status = vec![Status::InProgress, Status::Completed];
+    r.measures_only = true;
+    out.push(r);
+    let mut r = q("整改");
+    r.category = Some("医疗".into());
+    r.all_copies = true;
+    out.push(r);
     out
 }
 

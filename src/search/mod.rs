@@ -491,13 +491,17 @@ impl Engine {
         }
     }
 
+    /// The request's filters. Each keeps its records per segment once asked for
+    /// again ([`kept`]): a filter such as a status reads a whole column.
     fn filters(&self, req: &SearchRequest) -> Result<Vec<(Occur, Box<dyn Query>)>> {
         let f = &self.fields;
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut push =
-            |q: Box<dyn Query>| out.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
+        let mut push = |q: Box<dyn Query>, key: String| {
+            let q = Box::new(kept::KeptQuery::new(q, format!("filter\t{key}")));
+            out.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
+        };
         if let Some(a) = &req.agency {
-            push(self.agency_filter(a)?);
+            push(self.agency_filter(a)?, format!("agency\t{a}"));
         }
         if let Some(c) = &req.category {
             query::check_length("--category", "--category", c)?;
@@ -506,7 +510,7 @@ impl Engine {
                     "筛选条件无可检索文字 (nothing searchable in --category {c:?})"
                 ))
             })?;
-            push(q);
+            push(q, format!("category\t{c}"));
         }
         if !req.status.is_empty() {
             let any: Vec<(Occur, Box<dyn Query>)> = req
@@ -514,24 +518,35 @@ impl Engine {
                 .iter()
                 .map(|s| (Occur::Should, exactly(f.status, s.as_str())))
                 .collect();
-            push(Box::new(BooleanQuery::new(any)));
+            let key: Vec<&str> = req.status.iter().map(|s| s.as_str()).collect();
+            push(
+                Box::new(BooleanQuery::new(any)),
+                format!("status\t{}", key.join("\t")),
+            );
         }
         if let Some(l) = &req.level {
-            push(exactly(f.level, level_of_user(l).unwrap_or(l.trim())));
+            let level = level_of_user(l).unwrap_or(l.trim());
+            push(exactly(f.level, level), format!("level\t{level}"));
         }
         if req.since.is_some() || req.until.is_some() {
             let lo = match &req.since {
-                Some(s) => Bound::Included(Term::from_field_u64(f.date, date_bound(s, false)?)),
-                None => Bound::Included(Term::from_field_u64(f.date, 1)),
+                Some(s) => date_bound(s, false)?,
+                None => 1,
             };
             let hi = match &req.until {
-                Some(s) => Bound::Included(Term::from_field_u64(f.date, date_bound(s, true)?)),
-                None => Bound::Unbounded,
+                Some(s) => Some(date_bound(s, true)?),
+                None => None,
             };
-            push(Box::new(RangeQuery::new(lo, hi)));
+            let q = RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.date, lo)),
+                hi.map_or(Bound::Unbounded, |h| {
+                    Bound::Included(Term::from_field_u64(f.date, h))
+                }),
+            );
+            push(Box::new(q), format!("date\t{lo}\t{hi:?}"));
         }
         if req.measures_only {
-            push(measures(f));
+            push(measures(f), "measures".into());
         }
         if let Some(q) = self.not_copies(req.all_copies) {
             out.push((Occur::MustNot, q));
@@ -542,8 +557,10 @@ impl Engine {
     /// The records of copies of reposted notices, to leave out (`None` when there are
     /// none, or `all_copies`).
     fn not_copies(&self, all_copies: bool) -> Option<Box<dyn Query>> {
-        (!all_copies && !self.copies.is_empty())
-            .then(|| Box::new(TermSetQuery::new(self.copies.iter().cloned())) as Box<dyn Query>)
+        (!all_copies && !self.copies.is_empty()).then(|| {
+            let q = Box::new(TermSetQuery::new(self.copies.iter().cloned()));
+            Box::new(kept::KeptQuery::new(q, "copies")) as Box<dyn Query>
+        })
     }
 
     /// Every record the request may see: all of them but the copies of reposted
