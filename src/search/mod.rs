@@ -262,7 +262,7 @@ pub struct Engine {
     /// The facet values of the searcher's segments, numbered together (made on
     /// the first search asking for facets), with the searcher generation.
     facet_space: std::sync::Mutex<Option<(u64, Arc<FacetSpace>)>>,
-    /// Searches run in turns, as many at once as there are cores ([`turns`]).
+    /// Searches run in turns, twice as many at once as there are cores ([`turns`]).
     turns: turns::Turns,
     /// Ties broken by (file, record number).
     order: Arc<order::TieBreak>,

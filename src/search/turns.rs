@@ -1,13 +1,12 @@
-//! Searches take turns: at most as many run at once as the machine has cores, and
-//! the others wait in the order they came.
+//! Searches take turns: at most twice as many run at once as the machine has
+//! cores, and the others wait in the order they came.
 //!
 //! Left to the operating system, sixteen searches on two cores are sliced and
 //! interleaved: most finish quickly, but the ones caught by a slice boundary wait
-//! for fifteen others and take ten times as long. Run in turns, each search runs
-//! without interruption once started and waits only for those that came before
-//! it, so the slowest answers come close to the typical ones (the same work, the
-//! same mean, a much shorter tail). Waiting threads sleep; each finished search
-//! wakes exactly the next one.
+//! for fifteen others and take a hundred times as long. Run in turns, a search
+//! shares its core with at most one other once started and waits only for those
+//! that came before it, so the slowest answers come close to the typical ones.
+//! Waiting threads sleep; each finished search wakes exactly the next one.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,9 +47,13 @@ impl Turns {
         }
     }
 
-    /// One at a time per core of this machine.
+    /// Two at a time per core of this machine: one core per search made the
+    /// hand-overs between threads cost a third of the throughput, while two keep
+    /// the cores busy and a search is still seldom interrupted (16 clients on two
+    /// cores, 100 MB index, with facets: p99 7.4 ms at 3,200 requests/s with one per
+    /// core, 6.7 ms at 4,160 with two, 37 ms at 5,300 without turns).
     pub fn per_core() -> Self {
-        Turns::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        Turns::new(2 * std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
