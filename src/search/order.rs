@@ -19,6 +19,9 @@ use crate::index::record::file_id;
 use crate::index::schema::Fields;
 use crate::index::Manifest;
 
+/// Records whose columns are read at once.
+const BLOCK: usize = 4096;
+
 /// Key of a document whose file is not in the manifest: after all others.
 const UNKNOWN: u64 = u64::MAX;
 
@@ -110,15 +113,12 @@ impl TieBreak {
                 .filter(|c| c.num_docs() >= seg.max_doc())
         };
         if let Some(dates) = col("date") {
-            for (doc, r) in ranks.iter_mut().enumerate() {
-                let date = dates.first(doc as DocId).unwrap_or(0);
-                r.date = u32::try_from(date).unwrap_or(0);
-            }
+            each_value(&dates, &mut ranks, |r, v| {
+                r.date = v.and_then(|d| u32::try_from(d).ok()).unwrap_or(0);
+            });
         }
         if let Some(problems) = col("problem_n") {
-            for (doc, r) in ranks.iter_mut().enumerate() {
-                r.paragraph = problems.first(doc as DocId) == Some(0);
-            }
+            each_value(&problems, &mut ranks, |r, v| r.paragraph = v == Some(0));
         }
         let inverted = seg.inverted_index(self.fields.file)?;
         // Every index of this format has the column; a segment without a whole one
@@ -146,6 +146,27 @@ impl TieBreak {
             }
         }
         Ok(ranks)
+    }
+}
+
+/// Calls `set` with each record's rank and its first value in `column`, read in
+/// blocks: one lookup per record through the column index cost more than the rest
+/// of opening an index for a one-off search.
+fn each_value(
+    column: &tantivy::columnar::Column<u64>,
+    ranks: &mut [Rank],
+    mut set: impl FnMut(&mut Rank, Option<u64>),
+) {
+    let mut docs: Vec<DocId> = Vec::with_capacity(BLOCK);
+    let mut vals: Vec<Option<u64>> = vec![None; BLOCK];
+    for (b, chunk) in ranks.chunks_mut(BLOCK).enumerate() {
+        let start = (b * BLOCK) as DocId;
+        docs.clear();
+        docs.extend(start..start + chunk.len() as DocId);
+        column.first_vals(&docs, &mut vals[..chunk.len()]);
+        for (r, v) in chunk.iter_mut().zip(&vals) {
+            set(r, *v);
+        }
     }
 }
 
