@@ -269,8 +269,8 @@ pub struct Engine {
     /// The `file` terms of the copies of reposted notices, left out of searches.
     copies: Vec<Term>,
     /// Every file's agency and its short form as `--agency` compares them
-    /// ([`squash`]), with the file's term.
-    agencies: Vec<(String, String, Term)>,
+    /// ([`squash`]), with the file's term (made on the first `--agency`).
+    agencies: std::sync::OnceLock<Vec<(String, String, Term)>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -392,20 +392,9 @@ impl Engine {
             .map(|s| (file_id(s), s.clone()))
             .collect();
         let copies = manifest.copies().map(|k| fields.file_term(k)).collect();
-        let agencies = manifest
-            .files
-            .iter()
-            .map(|(source, e)| {
-                (
-                    squash(&e.agency),
-                    squash(&e.agency_short),
-                    fields.file_term(source),
-                )
-            })
-            .collect();
         Ok(Engine {
             copies,
-            agencies,
+            agencies: std::sync::OnceLock::new(),
             order: Arc::new(order::TieBreak::new(fields, &manifest)),
             literals: literal::Literals::new(vocab),
             sources,
@@ -590,8 +579,20 @@ impl Engine {
                 "筛选条件无可检索文字 (nothing searchable in --agency {text:?})"
             )));
         }
-        let files: Vec<Term> = self
-            .agencies
+        let agencies = self.agencies.get_or_init(|| {
+            self.manifest
+                .files
+                .iter()
+                .map(|(source, e)| {
+                    (
+                        squash(&e.agency),
+                        squash(&e.agency_short),
+                        self.fields.file_term(source),
+                    )
+                })
+                .collect()
+        });
+        let files: Vec<Term> = agencies
             .iter()
             .filter(|(agency, short, _)| {
                 needles
@@ -1110,9 +1111,9 @@ impl Engine {
         let want = limit.saturating_add(1).clamp(1, records.max(1));
         let order = Arc::clone(&self.order);
         let top = TopDocs::with_limit(want).tweak_score(move |seg: &tantivy::SegmentReader| {
-            let ranks = order.ranks(seg);
+            let keys = order.keys(seg);
             move |doc: tantivy::DocId, score: Score| {
-                let k = ranks.get(doc as usize).map_or(u64::MAX, |r| r.key);
+                let k = keys.get(doc as usize).copied().unwrap_or(u64::MAX);
                 (score, std::cmp::Reverse(k))
             }
         });

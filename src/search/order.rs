@@ -4,9 +4,9 @@
 //! writer thread took which batch: pages could shuffle between two builds of the
 //! same corpus.
 //!
-//! The key of every document of a segment is computed once and kept, with the
-//! date and kind ranking also reads: the `file` postings give each document's
-//! file, and the columns its record number, date and problem number.
+//! The key of every document of a segment is computed once and kept: the `file`
+//! postings give each document's file, and the record number column (`n`) the
+//! numbers.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,50 +19,15 @@ use crate::index::record::file_id;
 use crate::index::schema::Fields;
 use crate::index::Manifest;
 
-/// Records whose columns are read at once.
-const BLOCK: usize = 4096;
-
 /// Key of a document whose file is not in the manifest: after all others.
 const UNKNOWN: u64 = u64::MAX;
 
-/// What ranking reads of one document besides its score: the tie-break key
-/// (`rank of the file's path << 32 | record number`), the publication date and
-/// whether it is a paragraph. Kept densely per segment, so that ranking a frequent
-/// word's tens of thousands of matches reads one array instead of three columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Rank {
-    /// Tie-break key: smaller first.
-    pub(crate) key: u64,
-    /// Publication date `YYYYMMDD` (0 if unknown).
-    pub(crate) date: u32,
-    /// A paragraph (problem number 0), not a measure.
-    pub(crate) paragraph: bool,
-}
-
-impl Rank {
-    /// A document whose file is not in the manifest: after all others, undated.
-    pub(crate) const UNKNOWN: Rank = Rank {
-        key: UNKNOWN,
-        date: 0,
-        paragraph: false,
-    };
-
-    /// `score` weighed by the kind of record this is ([`PARAGRAPH_WEIGHT`]).
-    pub(crate) fn weigh(&self, score: f32) -> f32 {
-        if self.paragraph {
-            score * PARAGRAPH_WEIGHT
-        } else {
-            score
-        }
-    }
-}
-
-/// The [`Rank`] of every document, per segment.
+/// Tie-break keys, `rank of the file's path << 32 | record number`, per segment.
 pub(crate) struct TieBreak {
     fields: Fields,
     /// Place of each file (by [`file_id`]) among the manifest's paths, in order.
     ranks: HashMap<u64, u64>,
-    segments: Mutex<HashMap<SegmentId, Arc<[Rank]>>>,
+    segments: Mutex<HashMap<SegmentId, Arc<[u64]>>>,
 }
 
 impl TieBreak {
@@ -81,50 +46,36 @@ impl TieBreak {
         }
     }
 
-    /// The rank of every document of `seg`, by doc id (computed on first use).
-    pub(crate) fn ranks(&self, seg: &SegmentReader) -> Arc<[Rank]> {
+    /// The key of every document of `seg`, by doc id (computed on first use).
+    pub(crate) fn keys(&self, seg: &SegmentReader) -> Arc<[u64]> {
         let id = seg.segment_id();
         if let Some(k) = self.lock().get(&id) {
             return Arc::clone(k);
         }
-        let ranks: Arc<[Rank]> = self
-            .compute(seg)
-            .unwrap_or_else(|_| vec![Rank::UNKNOWN; seg.max_doc() as usize])
-            .into();
-        self.lock().insert(id, Arc::clone(&ranks));
-        ranks
+        let keys: Arc<[u64]> = self.compute(seg).unwrap_or_default().into();
+        self.lock().insert(id, Arc::clone(&keys));
+        keys
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<[Rank]>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<[u64]>>> {
         match self.segments.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    fn compute(&self, seg: &SegmentReader) -> tantivy::Result<Vec<Rank>> {
-        let mut ranks = vec![Rank::UNKNOWN; seg.max_doc() as usize];
-        // A column shorter than the segment (a damaged file) is not read: its
-        // records then count as undated measures.
-        let col = |name: &str| {
-            seg.fast_fields()
-                .u64(name)
-                .ok()
-                .filter(|c| c.num_docs() >= seg.max_doc())
-        };
-        if let Some(dates) = col("date") {
-            each_value(&dates, &mut ranks, |r, v| {
-                r.date = v.and_then(|d| u32::try_from(d).ok()).unwrap_or(0);
-            });
-        }
-        if let Some(problems) = col("problem_n") {
-            each_value(&problems, &mut ranks, |r, v| r.paragraph = v == Some(0));
-        }
+    fn compute(&self, seg: &SegmentReader) -> tantivy::Result<Vec<u64>> {
+        let mut keys = vec![UNKNOWN; seg.max_doc() as usize];
         let inverted = seg.inverted_index(self.fields.file)?;
         // Every index of this format has the column; a segment without a whole one
-        // gets no keys, and its ties keep tantivy's order.
-        let Some(numbers) = col("n") else {
-            return Ok(ranks);
+        // (a damaged file) gets no keys, and its ties keep tantivy's order.
+        let Some(numbers) = seg
+            .fast_fields()
+            .u64("n")
+            .ok()
+            .filter(|c| c.num_docs() >= seg.max_doc())
+        else {
+            return Ok(keys);
         };
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
@@ -139,33 +90,49 @@ impl TieBreak {
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 let n = numbers.first(doc).unwrap_or(0);
-                if let Some(r) = ranks.get_mut(doc as usize) {
-                    r.key = rank << 32 | n.min(u32::MAX as u64);
+                if let Some(k) = keys.get_mut(doc as usize) {
+                    *k = rank << 32 | n.min(u32::MAX as u64);
                 }
                 doc = postings.advance();
             }
         }
-        Ok(ranks)
+        Ok(keys)
     }
 }
 
-/// Calls `set` with each record's rank and its first value in `column`, read in
-/// blocks: one lookup per record through the column index cost more than the rest
-/// of opening an index for a one-off search.
-fn each_value(
-    column: &tantivy::columnar::Column<u64>,
-    ranks: &mut [Rank],
-    mut set: impl FnMut(&mut Rank, Option<u64>),
-) {
-    let mut docs: Vec<DocId> = Vec::with_capacity(BLOCK);
-    let mut vals: Vec<Option<u64>> = vec![None; BLOCK];
-    for (b, chunk) in ranks.chunks_mut(BLOCK).enumerate() {
-        let start = (b * BLOCK) as DocId;
-        docs.clear();
-        docs.extend(start..start + chunk.len() as DocId);
-        column.first_vals(&docs, &mut vals[..chunk.len()]);
-        for (r, v) in chunk.iter_mut().zip(&vals) {
-            set(r, *v);
+/// The columns ranking reads besides the score: publication date and problem number
+/// (0 for a paragraph). A column shorter than the segment (a damaged file) is not
+/// read: its records then count as undated measures.
+pub(crate) struct Columns {
+    date: Option<tantivy::columnar::Column<u64>>,
+    problem_n: Option<tantivy::columnar::Column<u64>>,
+}
+
+impl Columns {
+    /// The columns of `seg`.
+    pub(crate) fn of(seg: &SegmentReader) -> Columns {
+        let col = |name: &str| {
+            seg.fast_fields()
+                .u64(name)
+                .ok()
+                .filter(|c| c.num_docs() >= seg.max_doc())
+        };
+        Columns {
+            date: col("date"),
+            problem_n: col("problem_n"),
+        }
+    }
+
+    /// Publication date `YYYYMMDD` of `doc` (0 if unknown).
+    pub(crate) fn date(&self, doc: DocId) -> u64 {
+        self.date.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+    }
+
+    /// `score` weighed by the kind of record `doc` is ([`PARAGRAPH_WEIGHT`]).
+    pub(crate) fn weigh(&self, doc: DocId, score: f32) -> f32 {
+        match self.problem_n.as_ref().and_then(|c| c.first(doc)) {
+            Some(0) => score * PARAGRAPH_WEIGHT,
+            _ => score,
         }
     }
 }
@@ -229,8 +196,8 @@ impl Eq for Place {}
 /// first `offset`, each with its weighed score.
 ///
 /// By score, a match scoring below the worst hit kept so far cannot enter (the
-/// weighed score is at most the score), so its rank is not even read: for a
-/// frequent word, most of its matches.
+/// weighed score is at most the score), so its kind, date and key are not even
+/// read: for a frequent word, most of its matches.
 pub(crate) struct TopHits {
     order: Arc<TieBreak>,
     by: By,
@@ -251,7 +218,8 @@ impl TopHits {
 
 /// One segment's best hits.
 pub(crate) struct SegmentTopHits {
-    ranks: Arc<[Rank]>,
+    keys: Arc<[u64]>,
+    columns: Columns,
     by: By,
     want: usize,
     segment: tantivy::SegmentOrdinal,
@@ -269,16 +237,16 @@ impl tantivy::collector::SegmentCollector for SegmentTopHits {
         if score < self.floor {
             return;
         }
-        let r = self.ranks.get(doc as usize).unwrap_or(&Rank::UNKNOWN);
-        let weighed = r.weigh(score);
+        let weighed = self.columns.weigh(doc, score);
+        let date = self.columns.date(doc);
         let (first, then) = match self.by {
-            By::Score => (ordered(weighed), u64::from(r.date)),
-            By::Date => (u64::from(r.date), ordered(weighed)),
+            By::Score => (ordered(weighed), date),
+            By::Date => (date, ordered(weighed)),
         };
         let place = Place {
             first,
             then,
-            key: r.key,
+            key: self.keys.get(doc as usize).copied().unwrap_or(UNKNOWN),
             doc,
             score: weighed,
         };
@@ -316,7 +284,8 @@ impl tantivy::collector::Collector for TopHits {
     ) -> tantivy::Result<SegmentTopHits> {
         let want = self.offset.saturating_add(self.limit).max(1);
         Ok(SegmentTopHits {
-            ranks: self.order.ranks(reader),
+            keys: self.order.keys(reader),
+            columns: Columns::of(reader),
             by: self.by,
             want,
             segment,
