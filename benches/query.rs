@@ -4,9 +4,10 @@
 //!    `ZHENGGAI_BENCH_MB`, default 100 MB; built once and reused): p50/p99/max over
 //!    `ZHENGGAI_BENCH_REPS` (default 200) runs of `Engine::search` for single terms,
 //!    phrases, boolean queries, filtered queries and queries with facets.
-//!    Each query is repeated: after the first (a warm-up run) its literals' documents
-//!    are kept ([`zhenggai::search::literal`]); `benches/serve.rs` also measures
-//!    queries never asked before.
+//!    Each query is repeated: after the warm-up runs what it prepared and found is
+//!    kept (literals' documents, its words' scored documents and its filters' records:
+//!    [`zhenggai::search::kept`]); `benches/serve.rs` also measures queries never
+//!    asked before.
 //! 2. Whole process: `zhenggai --index DIR search 医共体` on an index of `seeds/`, and
 //!    on the generated index, ~20 runs each, median wall clock.
 //! 3. criterion, for two representative queries.
