@@ -77,16 +77,23 @@ impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
         }
         inner.weight += weight;
         while inner.weight > self.max_weight || inner.map.len() > self.max_entries {
-            let Some(oldest) = inner
+            // The least recently used eighth goes at once (at least one entry):
+            // finding the oldest is a scan of the whole map, and one scan then pays
+            // for many insertions instead of one.
+            let mut ages: Vec<(u64, K)> = inner
                 .map
                 .iter()
-                .min_by_key(|(_, (_, _, used))| *used)
-                .map(|(k, _)| k.clone())
-            else {
+                .map(|(k, (_, _, used))| (*used, k.clone()))
+                .collect();
+            if ages.is_empty() {
                 break;
-            };
-            if let Some((_, w, _)) = inner.map.remove(&oldest) {
-                inner.weight -= w;
+            }
+            let n = (ages.len() / 8).max(1);
+            ages.select_nth_unstable_by_key(n - 1, |a| a.0);
+            for (_, k) in &ages[..n] {
+                if let Some((_, w, _)) = inner.map.remove(k) {
+                    inner.weight -= w;
+                }
             }
         }
     }
@@ -146,5 +153,27 @@ mod tests {
         lru.clear();
         assert_eq!(lru.get(&7), None);
         assert_eq!(lru.lock().weight, 0);
+    }
+
+    #[test]
+    fn drops_the_oldest_in_batches_and_keeps_what_is_used() {
+        let lru: Lru<u32, u32> = Lru::new(10_000, 80);
+        for k in 0..80 {
+            lru.insert(k, k, 1);
+        }
+        // 0 is used again: no longer among the oldest.
+        assert_eq!(lru.get(&0), Some(0));
+        lru.insert(80, 80, 1);
+        // The oldest eighth went at once (81 / 8 = 10 entries: 1 to 10), not one.
+        let len = lru.lock().map.len();
+        assert_eq!(len, 71);
+        assert_eq!(lru.lock().weight, 71);
+        assert_eq!(lru.get(&0), Some(0));
+        for k in 1..=10 {
+            assert_eq!(lru.get(&k), None, "{k}");
+        }
+        for k in 11..=80 {
+            assert_eq!(lru.get(&k), Some(k), "{k}");
+        }
     }
 }
