@@ -441,9 +441,9 @@ impl Engine {
         Ok(space)
     }
 
-    /// Forgets what earlier searches kept (found documents, prepared literals,
-    /// segmenters), so that the next search runs as if never asked before: for
-    /// measuring.
+    /// Forgets what earlier searches kept (literals' documents, words' and filters'
+    /// kept lists and which were asked for once, prepared literals, segmenters), so
+    /// that the next search runs as if never asked before: for measuring.
     pub fn forget_kept(&self) {
         literal::clear_cache();
         kept::clear_cache();
