@@ -431,7 +431,7 @@ struct Parts {
     matcher: Box<dyn Query>,
     /// Ranks them.
     ranking: Ranking,
-    /// The word and its synonyms: what names the query.
+    /// The word, its synonyms and their ranking words: what names the query.
     key: String,
 }
 
@@ -507,12 +507,15 @@ impl Builder<'_> {
                 "“{text}” 中没有可检索的文字 (nothing searchable in “{text}”)"
             )));
         }
-        // The alternatives decide the whole query (fields and boosts are fixed).
-        let key = alts.join("\t");
+        // The alternatives and their ranking words decide the whole query (fields
+        // and boosts are fixed). The words are named too: how an alternative is cut
+        // can depend on the rest of the query (the segmenter knows the words of the
+        // whole query's text).
+        let key = format!("{}\t\t{}", alts.join("\t"), ranked.join("\t"));
         Ok(Parts {
             matcher: Box::new(KeptQuery::new(
                 Box::new(BooleanQuery::new(matchers)),
-                format!("match\t{key}"),
+                format!("match\t{}", alts.join("\t")),
             )),
             ranking: scorers,
             key,
