@@ -50,8 +50,9 @@ pub const MAX_WINDOW: usize = 10_000;
 /// record of a damaged file may be far longer than any measure.
 pub const MAX_SIMILAR_CHARS: usize = 10_000;
 
-/// Most query segmenters an engine keeps.
-const SEGMENTERS: usize = 1024;
+/// Most query segmenters an engine keeps (an empty jieba alone holds about half a
+/// megabyte).
+const SEGMENTERS: usize = 32;
 
 /// Order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -1061,7 +1062,8 @@ impl Engine {
             Some((end, _)) => &text[..end],
             None => text,
         };
-        let jieba = self.jieba_for(text);
+        // Not kept: one text per record asked about, seldom asked again.
+        let jieba = self.qdict.jieba_for(text);
         let mut tf: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
         for w in crate::segment::ranking_words(&jieba, text) {
             *tf.entry(w).or_default() += 1.0;

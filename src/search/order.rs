@@ -303,7 +303,8 @@ impl tantivy::collector::Collector for TopHits {
         fruits: Vec<Vec<(Place, tantivy::SegmentOrdinal)>>,
     ) -> tantivy::Result<Self::Fruit> {
         let mut all: Vec<(Place, tantivy::SegmentOrdinal)> = fruits.into_iter().flatten().collect();
-        // Best first; equal places (only documents of unknown files) by address.
+        // Best first; places compare doc ids last, so equal keys (only documents of
+        // unknown files) go by doc id, then segment.
         all.sort_unstable_by(|a, b| {
             b.0.cmp(&a.0)
                 .then(a.1.cmp(&b.1))
