@@ -117,17 +117,7 @@ fn facets_match_the_aggregations_on_the_seeds() {
 
 #[test]
 fn facets_match_the_aggregations_on_a_generated_corpus() {
-    let corpus = tempfile::tempdir().expect("tempdir");
-    zhenggai::generate::generate_corpus(
-        corpus.path(),
-        zhenggai::generate::GenerateOptions {
-            seed: 7,
-            target_bytes: 3_000_000,
-            ..Default::default()
-        },
-    )
-    .expect("generates");
-    let dir = common::build_index(corpus.path());
+    let (_corpus, dir) = common::generated_index(7, 3_000_000);
     let engine = Engine::open(dir.path()).expect("opens");
     assert!(
         engine

@@ -106,17 +106,7 @@ fn asking_again_gives_the_same_answer_on_the_seeds() {
 
 #[test]
 fn asking_again_gives_the_same_answer_on_a_generated_corpus() {
-    let corpus = tempfile::tempdir().expect("tempdir");
-    zhenggai::generate::generate_corpus(
-        corpus.path(),
-        zhenggai::generate::GenerateOptions {
-            seed: 11,
-            target_bytes: 3_000_000,
-            ..Default::default()
-        },
-    )
-    .expect("generates");
-    let dir = common::build_index(corpus.path());
+    let (_corpus, dir) = common::generated_index(11, 3_000_000);
     let engine = Engine::open(dir.path()).expect("opens");
     assert!(
         engine

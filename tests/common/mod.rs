@@ -112,6 +112,23 @@ pub fn build_index(corpus: &std::path::Path) -> tempfile::TempDir {
     dir
 }
 
+/// Generates a corpus of about `bytes` bytes with generator seed `seed` and builds
+/// its index; returns the corpus and the index directories.
+pub fn generated_index(seed: u64, bytes: u64) -> (tempfile::TempDir, tempfile::TempDir) {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    zhenggai::generate::generate_corpus(
+        corpus.path(),
+        zhenggai::generate::GenerateOptions {
+            seed,
+            target_bytes: bytes,
+            ..Default::default()
+        },
+    )
+    .expect("generates");
+    let index = build_index(corpus.path());
+    (corpus, index)
+}
+
 /// The repository's seeds directory.
 pub fn seeds() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
