@@ -43,6 +43,18 @@ fn live(index: &Path) -> std::path::PathBuf {
     index.join(name.trim())
 }
 
+/// Runs `cmd` with its standard output a pipe whose reading end is already closed
+/// (as `zhenggai … | head` after `head` exits).
+fn with_stdout_closed(cmd: &mut Command) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait")
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -216,15 +228,9 @@ fn a_closed_pipe_ends_quietly() {
         if json {
             args.push("--json");
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhenggai"))
-            .current_dir(dir.path())
-            .args(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        drop(child.stdout.take());
-        let o = child.wait_with_output().expect("wait");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhenggai"));
+        cmd.current_dir(dir.path()).args(&args);
+        let o = with_stdout_closed(&mut cmd);
         assert!(stderr(&o).is_empty(), "json {json}: {}", stderr(&o));
         assert_eq!(o.status.code(), Some(0), "json {json}");
     }
@@ -570,14 +576,9 @@ fn a_broken_config_file_stops_only_commands_that_use_an_index() {
         let o = run(args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     }
-    let mut child = isolated(dir.path(), &dir.path().join(".no-home"))
-        .args(["completions", "bash"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let o = child.wait_with_output().expect("wait");
+    let o = with_stdout_closed(
+        isolated(dir.path(), &dir.path().join(".no-home")).args(["completions", "bash"]),
+    );
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(0));
 }
