@@ -113,6 +113,17 @@ impl<K: Hash + Eq + Clone, V: Clone> Lru<K, V> {
         Ok(v)
     }
 
+    /// The value kept for `key`, or the one `make` gives (with its weight), then
+    /// kept; for values that cannot fail to be made.
+    pub(crate) fn get_or_insert(&self, key: &K, make: impl FnOnce() -> (V, usize)) -> V {
+        if let Some(v) = self.get(key) {
+            return v;
+        }
+        let (v, weight) = make();
+        self.insert(key.clone(), v.clone(), weight);
+        v
+    }
+
     /// Drops every entry.
     pub(crate) fn clear(&self) {
         let mut inner = self.lock();
@@ -150,6 +161,9 @@ mod tests {
         assert_eq!(made, Ok(70));
         let again: Result<u32, ()> = lru.get_or_insert_with(&7, || Err(()));
         assert_eq!(again, Ok(70));
+        assert_eq!(lru.get_or_insert(&7, || (71, 1)), 70);
+        assert_eq!(lru.get_or_insert(&8, || (80, 1)), 80);
+        assert_eq!(lru.get(&8), Some(80));
         lru.clear();
         assert_eq!(lru.get(&7), None);
         assert_eq!(lru.lock().weight, 0);

@@ -620,17 +620,11 @@ impl Literals {
     /// `text` prepared ([`Literal::new`]), kept from an earlier call if there was
     /// one; `None` if it has nothing searchable.
     pub fn get(&self, text: &str) -> Option<Arc<Literal>> {
-        let key = text.to_string();
-        let made: Result<_, std::convert::Infallible> =
-            self.prepared.get_or_insert_with(&key, || {
-                let lit = Literal::new(text, &self.vocab).map(Arc::new);
-                let weight = lit.as_ref().map_or(1, |l| l.words.len() + 1);
-                Ok((lit, weight))
-            });
-        match made {
-            Ok(lit) => lit,
-            Err(never) => match never {},
-        }
+        self.prepared.get_or_insert(&text.to_string(), || {
+            let lit = Literal::new(text, &self.vocab).map(Arc::new);
+            let weight = lit.as_ref().map_or(1, |l| l.words.len() + 1);
+            (lit, weight)
+        })
     }
 
     /// Forgets every prepared literal (for measuring queries never asked before).

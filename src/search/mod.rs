@@ -415,14 +415,9 @@ impl Engine {
     /// A segmenter knowing the dictionary's words found in `text`, kept from an
     /// earlier query of the same text if there was one.
     fn jieba_for(&self, text: &str) -> Arc<jieba_rs::Jieba> {
-        let made: std::result::Result<_, std::convert::Infallible> =
-            self.segmenters.get_or_insert_with(&text.to_string(), || {
-                Ok((Arc::new(self.qdict.jieba_for(text)), 1))
-            });
-        match made {
-            Ok(j) => j,
-            Err(never) => match never {},
-        }
+        self.segmenters.get_or_insert(&text.to_string(), || {
+            (Arc::new(self.qdict.jieba_for(text)), 1)
+        })
     }
 
     /// The facet values of `searcher`'s segments, numbered together.
