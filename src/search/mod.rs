@@ -881,11 +881,7 @@ impl Engine {
         };
         // Best match first (a paragraph's score weighed down), then the newest
         // notice, then (file, record number); or by date first.
-        let by = match sort {
-            Sort::Relevance => order::By::Score,
-            Sort::Date => order::By::Date,
-        };
-        let top = order::TopHits::new(Arc::clone(&self.order), by, offset, limit);
+        let top = order::TopHits::new(Arc::clone(&self.order), sort, offset, limit);
         let (addrs, total, facets) = searcher.search(q, &(top, Count, facets))?;
         let mut hits = Vec::with_capacity(addrs.len());
         // `--limit 0` asks for the count only.

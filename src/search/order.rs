@@ -15,6 +15,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
+use super::Sort;
 use crate::index::record::file_id;
 use crate::index::schema::Fields;
 use crate::index::Manifest;
@@ -141,17 +142,9 @@ impl Columns {
 /// above a preamble, plan or heading paragraph.
 pub const PARAGRAPH_WEIGHT: f32 = 0.75;
 
-/// How hits are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum By {
-    /// Weighed score, then date (newest first), then tie-break key.
-    Score,
-    /// Date (newest first), then weighed score, then tie-break key.
-    Date,
-}
-
 /// A hit's place: greater is better. `first` and `then` are the weighed score
-/// (as [`ordered`]) and the date, in the order [`By`] says.
+/// (as [`ordered`]) and the date, in the order the [`Sort`] says: by relevance the
+/// score first, by date the date first; then the tie-break key.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Place {
     first: u64,
@@ -192,7 +185,7 @@ impl PartialEq for Place {
 
 impl Eq for Place {}
 
-/// The best `offset + limit` hits in [`By`] order, then the `limit` after the
+/// The best `offset + limit` hits in [`Sort`] order, then the `limit` after the
 /// first `offset`, each with its weighed score.
 ///
 /// By score, a match scoring below the worst hit kept so far cannot enter (the
@@ -200,13 +193,13 @@ impl Eq for Place {}
 /// read: for a frequent word, most of its matches.
 pub(crate) struct TopHits {
     order: Arc<TieBreak>,
-    by: By,
+    by: Sort,
     offset: usize,
     limit: usize,
 }
 
 impl TopHits {
-    pub(crate) fn new(order: Arc<TieBreak>, by: By, offset: usize, limit: usize) -> Self {
+    pub(crate) fn new(order: Arc<TieBreak>, by: Sort, offset: usize, limit: usize) -> Self {
         TopHits {
             order,
             by,
@@ -220,7 +213,7 @@ impl TopHits {
 pub(crate) struct SegmentTopHits {
     keys: Arc<[u64]>,
     columns: Columns,
-    by: By,
+    by: Sort,
     want: usize,
     segment: tantivy::SegmentOrdinal,
     /// The worst kept on top.
@@ -240,8 +233,8 @@ impl tantivy::collector::SegmentCollector for SegmentTopHits {
         let weighed = self.columns.weigh(doc, score);
         let date = self.columns.date(doc);
         let (first, then) = match self.by {
-            By::Score => (ordered(weighed), date),
-            By::Date => (date, ordered(weighed)),
+            Sort::Relevance => (ordered(weighed), date),
+            Sort::Date => (date, ordered(weighed)),
         };
         let place = Place {
             first,
@@ -257,7 +250,7 @@ impl tantivy::collector::SegmentCollector for SegmentTopHits {
                 *worst = std::cmp::Reverse(place);
             }
         }
-        if self.by == By::Score && self.kept.len() >= self.want {
+        if self.by == Sort::Relevance && self.kept.len() >= self.want {
             if let Some(worst) = self.kept.peek() {
                 self.floor = worst.0.score;
             }
@@ -305,11 +298,7 @@ impl tantivy::collector::Collector for TopHits {
         let mut all: Vec<(Place, tantivy::SegmentOrdinal)> = fruits.into_iter().flatten().collect();
         // Best first; places compare doc ids last, so equal keys (only documents of
         // unknown files) go by doc id, then segment.
-        all.sort_unstable_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(a.1.cmp(&b.1))
-                .then(a.0.doc.cmp(&b.0.doc))
-        });
+        all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(all
             .into_iter()
             .skip(self.offset)
